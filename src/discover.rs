@@ -1,0 +1,157 @@
+//! Finding the files to lint: walk directories (honouring `.gitignore` and skipping
+//! virtualenvs, caches and build output), keep explicitly named files as they are.
+
+use std::path::{Path, PathBuf};
+
+/// Directory names never descended into (an explicitly named directory is still
+/// walked).
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "__pycache__",
+    "__pypackages__",
+    "node_modules",
+    "target",
+    ".eggs",
+    "site-packages",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Language {
+    Python,
+}
+
+impl Language {
+    /// The language of a file by its extension.
+    pub fn of(path: &Path) -> Option<Language> {
+        match path.extension()?.to_str()? {
+            "py" | "pyi" => Some(Language::Python),
+            _ => None,
+        }
+    }
+}
+
+/// A file to lint, with the path as it was reached from the command line.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub language: Language,
+}
+
+/// A path that could not be walked: missing, unreadable directory, broken link, loop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WalkError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<SourceFile>,
+    pub errors: Vec<WalkError>,
+}
+
+/// Expands the command-line paths into the files to lint, sorted and deduplicated.
+pub fn discover(paths: &[PathBuf]) -> Discovered {
+    let mut found = Discovered::default();
+    for path in paths {
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                found.errors.push(WalkError {
+                    path: path.clone(),
+                    message: describe_io_error(path, &error),
+                });
+                continue;
+            }
+        };
+        if metadata.is_dir() {
+            walk_directory(path, &mut found);
+        } else {
+            // A file named on the command line is always linted (pre-commit passes
+            // file names, even inside otherwise ignored directories).
+            found.files.push(SourceFile {
+                path: path.clone(),
+                language: Language::of(path).unwrap_or(Language::Python),
+            });
+        }
+    }
+    found.files.sort();
+    found.files.dedup();
+    found
+}
+
+fn walk_directory(root: &Path, found: &mut Discovered) {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(true)
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+            !(is_dir
+                && entry.depth() > 0
+                && entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|name| SKIPPED_DIRS.contains(&name)))
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+                if let (true, Some(language)) = (is_file, Language::of(entry.path())) {
+                    found.files.push(SourceFile {
+                        path: clean(entry.path()),
+                        language,
+                    });
+                }
+            }
+            Err(error) => found.errors.push(walk_error(root, error)),
+        }
+    }
+}
+
+/// `./pkg/mod.py` → `pkg/mod.py`: paths under the default `.` read as users type them.
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+fn walk_error(root: &Path, error: ignore::Error) -> WalkError {
+    let path = error_path(&error).unwrap_or_else(|| root.to_path_buf());
+    let message = match &error {
+        ignore::Error::WithPath { err, .. } => err.to_string(),
+        ignore::Error::WithDepth { err, .. } => err.to_string(),
+        other => other.to_string(),
+    };
+    WalkError { path, message }
+}
+
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } => error_path(err),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+fn describe_io_error(path: &Path, error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound if path.is_symlink() => {
+            "broken symbolic link: its target does not exist".to_string()
+        }
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => error.to_string(),
+    }
+}

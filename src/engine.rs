@@ -1,0 +1,181 @@
+//! The lint pipeline over a set of paths: discover → read → index → lint, in
+//! parallel, with every file isolated from every other file's failures.
+
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Located};
+use crate::discover::{discover, Language, SourceFile, WalkError};
+use crate::python::{self, index::ProjectIndex, ModuleName};
+use crate::registry::Rule;
+use crate::settings::Settings;
+use crate::source::{decode, LineIndex};
+
+/// The findings of one file, positioned, with the text they point into.
+#[derive(Debug)]
+pub struct FileReport {
+    pub path: PathBuf,
+    /// The decoded source; empty when the file could not be read or decoded.
+    pub source: String,
+    pub diagnostics: Vec<Located>,
+}
+
+#[derive(Debug, Default)]
+pub struct RunReport {
+    /// Files with at least one finding, sorted by path.
+    pub files: Vec<FileReport>,
+    pub files_scanned: usize,
+    /// Paths that could not be read or walked: these make the run exit with 2.
+    pub io_errors: Vec<WalkError>,
+}
+
+impl RunReport {
+    pub fn finding_count(&self) -> usize {
+        self.files.iter().map(|file| file.diagnostics.len()).sum()
+    }
+}
+
+/// A file read from disk: its text, or why it has none.
+struct Loaded {
+    file: SourceFile,
+    text: Result<String, Diagnostic>,
+    io_error: Option<String>,
+}
+
+/// Deep ASTs (10,000 nested brackets) recurse deeply in the parser and the checker;
+/// worker threads get a stack that such files cannot exhaust.
+const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
+
+pub fn run(paths: &[PathBuf], settings: &Settings) -> RunReport {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK_BYTES)
+        .build()
+        .expect("cannot start worker threads");
+    pool.install(|| run_in_pool(paths, settings))
+}
+
+fn run_in_pool(paths: &[PathBuf], settings: &Settings) -> RunReport {
+    let discovered = discover(paths);
+    let loaded: Vec<Loaded> = discovered.files.into_par_iter().map(load).collect();
+    let index = build_index(&loaded);
+    let mut report = RunReport {
+        files_scanned: loaded.len(),
+        io_errors: discovered.errors,
+        ..RunReport::default()
+    };
+    for file in &loaded {
+        if let Some(message) = &file.io_error {
+            report.io_errors.push(WalkError {
+                path: file.file.path.clone(),
+                message: message.clone(),
+            });
+        }
+    }
+    report.files = loaded
+        .into_par_iter()
+        .map(|file| lint_loaded(file, &index, settings))
+        .filter(|file| !file.diagnostics.is_empty())
+        .collect();
+    report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    report
+}
+
+fn load(file: SourceFile) -> Loaded {
+    match std::fs::read(&file.path) {
+        Ok(bytes) => {
+            let text = decode(bytes).map_err(|error| {
+                Diagnostic::new(Rule::SyntaxError, 0, 0, error.message)
+                    .with_help("save the file as UTF-8, or exclude it from linting")
+            });
+            Loaded {
+                file,
+                text,
+                io_error: None,
+            }
+        }
+        Err(error) => {
+            let message = format!("cannot read file: {error}");
+            Loaded {
+                file,
+                text: Err(Diagnostic::new(Rule::SyntaxError, 0, 0, message.clone())),
+                io_error: Some(message),
+            }
+        }
+    }
+}
+
+/// The first pass: summarize every Python module for cross-module resolution.
+fn build_index(loaded: &[Loaded]) -> ProjectIndex {
+    let summaries: Vec<_> = loaded
+        .par_iter()
+        .filter(|file| file.file.language == Language::Python)
+        .filter_map(|file| {
+            let text = file.text.as_ref().ok()?;
+            let module = ModuleName::from_path(&absolute(&file.file.path));
+            std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(text, &module)))
+                .ok()
+                .flatten()
+        })
+        .collect();
+    let mut index = ProjectIndex::default();
+    for summary in summaries {
+        index.insert(summary);
+    }
+    index
+}
+
+fn lint_loaded(file: Loaded, index: &ProjectIndex, settings: &Settings) -> FileReport {
+    let Loaded { file, text, .. } = file;
+    let (source, diagnostics) = match text {
+        Ok(source) => {
+            let diagnostics = lint_source(&file, &source, index, settings);
+            (source, diagnostics)
+        }
+        Err(diagnostic) => (String::new(), vec![diagnostic]),
+    };
+    let lines = LineIndex::new(&source);
+    let diagnostics = diagnostics
+        .into_iter()
+        .map(|diagnostic| Located::new(diagnostic, &lines, &source))
+        .collect();
+    FileReport {
+        path: file.path,
+        source,
+        diagnostics,
+    }
+}
+
+/// Lints one file, turning a panic in the linter into a finding for that file.
+fn lint_source(
+    file: &SourceFile,
+    source: &str,
+    index: &ProjectIndex,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| match file.language {
+        Language::Python => {
+            let module = ModuleName::from_path(&absolute(&file.path));
+            python::lint(source, &module, index, settings)
+        }
+    }));
+    outcome.unwrap_or_else(|payload| {
+        let reason = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        vec![Diagnostic::new(
+            Rule::SyntaxError,
+            0,
+            0,
+            format!("internal error while linting this file ({reason}); other files were linted normally"),
+        )
+        .with_help("please report this file to the asynclint maintainers")]
+    })
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}

@@ -1,0 +1,89 @@
+//! Small AST questions shared by several rules.
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
+
+/// Is `name` read anywhere in `body` (including nested functions, which may close
+/// over it)?
+pub fn name_is_read(body: &[Stmt], name: &str) -> bool {
+    struct Finder<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if self.found {
+                return;
+            }
+            if let Expr::Name(n) = expr {
+                if n.ctx != ExprContext::Store && n.id.as_str() == self.name {
+                    self.found = true;
+                    return;
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if self.found {
+                return;
+            }
+            match stmt {
+                Stmt::Global(_) | Stmt::Nonlocal(_) => {
+                    let names: Vec<&str> = match stmt {
+                        Stmt::Global(g) => g.names.iter().map(|n| n.as_str()).collect(),
+                        Stmt::Nonlocal(n) => n.names.iter().map(|n| n.as_str()).collect(),
+                        _ => Vec::new(),
+                    };
+                    // A global or nonlocal name escapes the function.
+                    self.found |= names.contains(&self.name);
+                }
+                _ => visitor::walk_stmt(self, stmt),
+            }
+        }
+    }
+    let mut finder = Finder { name, found: false };
+    finder.visit_body(body);
+    finder.found
+}
+
+/// The plain name an assignment binds, if it binds exactly one plain name.
+pub fn single_name_target(assign: &ast::StmtAssign) -> Option<&ast::ExprName> {
+    match assign.targets.as_slice() {
+        [Expr::Name(name)] => Some(name),
+        _ => None,
+    }
+}
+
+/// Is this the literal `True`?
+pub fn is_true_literal(expr: &Expr) -> bool {
+    matches!(expr, Expr::BooleanLiteral(b) if b.value)
+}
+
+/// Is this the literal `False` or `0`?
+pub fn is_false_or_zero(expr: &Expr) -> bool {
+    match expr {
+        Expr::BooleanLiteral(b) => !b.value,
+        Expr::NumberLiteral(number) => match &number.value {
+            ast::Number::Int(int) => int.as_u64() == Some(0),
+            ast::Number::Float(value) => *value == 0.0,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// A non-negative integer literal's value.
+pub fn int_literal(expr: &Expr) -> Option<u64> {
+    match expr {
+        Expr::NumberLiteral(number) => match &number.value {
+            ast::Number::Int(int) => int.as_u64(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The name of a function, for messages: `fetch` or `<module>`.
+pub fn function_label(def: Option<&ast::StmtFunctionDef>) -> String {
+    def.map_or_else(|| "<module>".to_string(), |def| format!("`{}`", def.name))
+}

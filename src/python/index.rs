@@ -1,0 +1,597 @@
+//! The project index: what every module of the scanned project defines, so that a call
+//! in one module can be resolved against an `async def` in another (AL101) and a
+//! per-item coroutine can be checked for a semaphore (AL301).
+//!
+//! The index is built from a cheap summary of each module (top-level functions,
+//! classes with their methods, bases and attribute origins, and module-level imports
+//! for re-exports). It never holds ASTs.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+
+/// What the index knows about one function or method.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FunctionInfo {
+    pub is_async: bool,
+    /// The body enters `async with <semaphore>` (or awaits `<semaphore>.acquire()`),
+    /// so starting many calls at once is bounded by the function itself.
+    pub self_limited: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ClassInfo {
+    /// Base classes as qualified names, resolved through the module's imports.
+    pub bases: Vec<String>,
+    pub methods: HashMap<String, FunctionInfo>,
+    /// `self.attr = Callee(...)` (in any method) or `attr = Callee(...)` (class body):
+    /// attribute name → qualified name of the callee that produced its value.
+    pub attributes: HashMap<String, String>,
+}
+
+/// The summary of one module, as the index stores it.
+#[derive(Clone, Debug, Default)]
+pub struct ModuleSummary {
+    /// Dotted module name, e.g. `shop.client`.
+    pub name: String,
+    /// True for a package's `__init__.py`.
+    pub is_package: bool,
+    pub functions: HashMap<String, FunctionInfo>,
+    pub classes: HashMap<String, ClassInfo>,
+    /// Module-level imports: bound name → qualified target (re-exports).
+    pub imports: HashMap<String, String>,
+}
+
+impl ModuleSummary {
+    /// Summarizes a parsed module.
+    pub fn new(name: &str, is_package: bool, body: &[Stmt]) -> Self {
+        let mut summary = ModuleSummary {
+            name: name.to_string(),
+            is_package,
+            ..ModuleSummary::default()
+        };
+        summary.collect_imports(body);
+        summary.collect_definitions(body);
+        summary
+    }
+
+    fn collect_imports(&mut self, body: &[Stmt]) {
+        for stmt in top_level_statements(body) {
+            for (local, qualified) in import_bindings(stmt, &self.name, self.is_package) {
+                self.imports.entry(local).or_insert(qualified);
+            }
+        }
+    }
+
+    fn collect_definitions(&mut self, body: &[Stmt]) {
+        let mut functions: HashMap<String, FunctionInfo> = HashMap::new();
+        for stmt in top_level_statements(body) {
+            match stmt {
+                Stmt::FunctionDef(def) => merge_function(&mut functions, def),
+                Stmt::ClassDef(class) => {
+                    let info = self.summarize_class(class);
+                    self.classes.insert(class.name.to_string(), info);
+                }
+                _ => {}
+            }
+        }
+        self.functions = functions;
+    }
+
+    fn summarize_class(&self, class: &ast::StmtClassDef) -> ClassInfo {
+        let mut info = ClassInfo::default();
+        if let Some(arguments) = &class.arguments {
+            info.bases = arguments
+                .args
+                .iter()
+                .filter_map(|base| self.qualify(base))
+                .collect();
+        }
+        for stmt in top_level_statements(&class.body) {
+            match stmt {
+                Stmt::FunctionDef(def) => {
+                    merge_function(&mut info.methods, def);
+                    collect_self_attributes(&def.body, self, &mut info.attributes);
+                }
+                Stmt::Assign(assign) => {
+                    if let Some(origin) = call_origin(&assign.value, self) {
+                        for target in &assign.targets {
+                            if let Expr::Name(name) = target {
+                                info.attributes.insert(name.id.to_string(), origin.clone());
+                            }
+                        }
+                    }
+                }
+                Stmt::AnnAssign(assign) => {
+                    if let (Expr::Name(name), Some(value)) = (&*assign.target, &assign.value) {
+                        if let Some(origin) = call_origin(value, self) {
+                            info.attributes.insert(name.id.to_string(), origin);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        info
+    }
+
+    /// Qualifies a dotted expression using only module-level names: imports, then the
+    /// module's own functions and classes.
+    pub fn qualify(&self, expr: &Expr) -> Option<String> {
+        let dotted = dotted_name(expr)?;
+        let (head, rest) = match dotted.split_once('.') {
+            Some((head, rest)) => (head, Some(rest)),
+            None => (dotted.as_str(), None),
+        };
+        let base = if let Some(target) = self.imports.get(head) {
+            target.clone()
+        } else if self.classes.contains_key(head) || self.functions.contains_key(head) {
+            format!("{}.{head}", self.name)
+        } else {
+            head.to_string()
+        };
+        Some(match rest {
+            Some(rest) => format!("{base}.{rest}"),
+            None => base,
+        })
+    }
+}
+
+fn merge_function(functions: &mut HashMap<String, FunctionInfo>, def: &ast::StmtFunctionDef) {
+    let info = FunctionInfo {
+        is_async: def.is_async,
+        self_limited: def.is_async && acquires_semaphore(&def.body),
+    };
+    // A name defined both sync and async (e.g. under `if sys.version_info`) is only
+    // trusted to be a coroutine function when every definition is async.
+    functions
+        .entry(def.name.to_string())
+        .and_modify(|known| {
+            known.is_async &= info.is_async;
+            known.self_limited &= info.self_limited;
+        })
+        .or_insert(info);
+}
+
+fn collect_self_attributes(
+    body: &[Stmt],
+    module: &ModuleSummary,
+    attributes: &mut HashMap<String, String>,
+) {
+    for stmt in nested_statements(body) {
+        let (targets, value): (Vec<&Expr>, &Expr) = match stmt {
+            Stmt::Assign(assign) => (assign.targets.iter().collect(), &assign.value),
+            Stmt::AnnAssign(assign) => match &assign.value {
+                Some(value) => (vec![&*assign.target], value),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let Some(origin) = call_origin(value, module) else {
+            continue;
+        };
+        for target in targets {
+            if let Expr::Attribute(attribute) = target {
+                if matches!(&*attribute.value, Expr::Name(name) if name.id.as_str() == "self") {
+                    attributes
+                        .entry(attribute.attr.to_string())
+                        .or_insert_with(|| origin.clone());
+                }
+            }
+        }
+    }
+}
+
+fn call_origin(value: &Expr, module: &ModuleSummary) -> Option<String> {
+    match value {
+        Expr::Call(call) => module.qualify(&call.func),
+        _ => None,
+    }
+}
+
+/// True if the function body bounds its own concurrency: `async with sem:` or
+/// `await sem.acquire()` on something that looks like a semaphore or limiter.
+pub fn acquires_semaphore(body: &[Stmt]) -> bool {
+    nested_statements(body).any(|stmt| match stmt {
+        Stmt::With(with) if with.is_async => with
+            .items
+            .iter()
+            .any(|item| looks_like_limiter(&item.context_expr)),
+        Stmt::Expr(expr) => match &*expr.value {
+            Expr::Await(await_expr) => match &*await_expr.value {
+                Expr::Call(call) => match &*call.func {
+                    Expr::Attribute(attr) => {
+                        attr.attr.as_str() == "acquire" && looks_like_limiter(&attr.value)
+                    }
+                    _ => false,
+                },
+                _ => false,
+            },
+            _ => false,
+        },
+        _ => false,
+    })
+}
+
+/// A name such as `sem`, `self._semaphore`, `limiter`, `rate_limit` or a call to
+/// `asyncio.Semaphore(...)`.
+pub fn looks_like_limiter(expr: &Expr) -> bool {
+    let text = match expr {
+        Expr::Call(call) => dotted_name(&call.func),
+        other => dotted_name(other),
+    };
+    let Some(text) = text else { return false };
+    let last = text
+        .rsplit('.')
+        .next()
+        .unwrap_or(&text)
+        .to_ascii_lowercase();
+    ["sem", "limit", "throttle", "slot", "capacity", "concurren"]
+        .iter()
+        .any(|needle| last.contains(needle))
+}
+
+/// `a.b.c` for a chain of names and attributes.
+pub fn dotted_name(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Name(name) => Some(name.id.to_string()),
+        Expr::Attribute(attr) => {
+            let mut base = dotted_name(&attr.value)?;
+            base.push('.');
+            base.push_str(attr.attr.as_str());
+            Some(base)
+        }
+        _ => None,
+    }
+}
+
+/// The bindings an import statement creates: `(local name, qualified target)`.
+pub fn import_bindings(stmt: &Stmt, module: &str, is_package: bool) -> Vec<(String, String)> {
+    match stmt {
+        Stmt::Import(import) => import
+            .names
+            .iter()
+            .map(|alias| match &alias.asname {
+                Some(asname) => (asname.to_string(), alias.name.to_string()),
+                // `import a.b.c` binds `a`, which refers to the package `a`.
+                None => {
+                    let full = alias.name.as_str();
+                    let head = full.split('.').next().unwrap_or(full);
+                    (head.to_string(), head.to_string())
+                }
+            })
+            .collect(),
+        Stmt::ImportFrom(import) => {
+            let Some(base) = import_from_base(import, module, is_package) else {
+                return Vec::new();
+            };
+            import
+                .names
+                .iter()
+                .filter(|alias| alias.name.as_str() != "*")
+                .map(|alias| {
+                    let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+                    let target = if base.is_empty() {
+                        alias.name.to_string()
+                    } else {
+                        format!("{base}.{}", alias.name)
+                    };
+                    (local, target)
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The absolute module an `from X import ...` refers to, resolving leading dots
+/// against the importing module.
+fn import_from_base(
+    import: &ast::StmtImportFrom,
+    module: &str,
+    is_package: bool,
+) -> Option<String> {
+    let named = import.module.as_ref().map(|m| m.to_string());
+    if import.level == 0 {
+        return named;
+    }
+    let mut parts: Vec<&str> = if module.is_empty() {
+        Vec::new()
+    } else {
+        module.split('.').collect()
+    };
+    // `.` is the package containing this module; for `__init__.py` that is the module.
+    let drop = import.level as usize - usize::from(is_package);
+    if drop > parts.len() {
+        return None;
+    }
+    parts.truncate(parts.len() - drop);
+    let mut base = parts.join(".");
+    if let Some(named) = named {
+        if !base.is_empty() {
+            base.push('.');
+        }
+        base.push_str(&named);
+    }
+    Some(base)
+}
+
+/// Statements of a block, including those nested in `if`/`try`/`with`/`for`/`while`/
+/// `match`, but not inside nested function or class bodies.
+pub fn top_level_statements(body: &[Stmt]) -> impl Iterator<Item = &Stmt> {
+    let mut stack: Vec<&Stmt> = body.iter().rev().collect();
+    std::iter::from_fn(move || {
+        let stmt = stack.pop()?;
+        push_child_blocks(stmt, &mut stack, false);
+        Some(stmt)
+    })
+}
+
+/// Like [`top_level_statements`] but also descends into nested function bodies
+/// (used for `self.x = ...` assignments and semaphore detection).
+fn nested_statements(body: &[Stmt]) -> impl Iterator<Item = &Stmt> {
+    let mut stack: Vec<&Stmt> = body.iter().rev().collect();
+    std::iter::from_fn(move || {
+        let stmt = stack.pop()?;
+        push_child_blocks(stmt, &mut stack, true);
+        Some(stmt)
+    })
+}
+
+fn push_child_blocks<'a>(stmt: &'a Stmt, stack: &mut Vec<&'a Stmt>, into_functions: bool) {
+    let mut push = |block: &'a [Stmt]| stack.extend(block.iter().rev());
+    match stmt {
+        Stmt::If(stmt_if) => {
+            push(&stmt_if.body);
+            for clause in &stmt_if.elif_else_clauses {
+                push(&clause.body);
+            }
+        }
+        Stmt::Try(stmt_try) => {
+            push(&stmt_try.body);
+            for handler in &stmt_try.handlers {
+                let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                push(&handler.body);
+            }
+            push(&stmt_try.orelse);
+            push(&stmt_try.finalbody);
+        }
+        Stmt::With(with) => push(&with.body),
+        Stmt::For(stmt_for) => {
+            push(&stmt_for.body);
+            push(&stmt_for.orelse);
+        }
+        Stmt::While(stmt_while) => {
+            push(&stmt_while.body);
+            push(&stmt_while.orelse);
+        }
+        Stmt::Match(stmt_match) => {
+            for case in &stmt_match.cases {
+                push(&case.body);
+            }
+        }
+        Stmt::FunctionDef(def) if into_functions => push(&def.body),
+        _ => {}
+    }
+}
+
+/// Every module summary of the project, by dotted module name.
+#[derive(Debug, Default)]
+pub struct ProjectIndex {
+    modules: HashMap<String, ModuleSummary>,
+}
+
+/// Something a qualified name resolved to.
+#[derive(Clone, Copy, Debug)]
+pub enum Symbol<'a> {
+    Function(FunctionInfo),
+    Class(&'a ClassInfo, &'a ModuleSummary),
+    Module,
+}
+
+impl ProjectIndex {
+    /// Adds a module. Two files with the same module name (scripts in different
+    /// folders, say) are merged conservatively: a function counts as `async` only if
+    /// every file that defines it says so.
+    pub fn insert(&mut self, summary: ModuleSummary) {
+        match self.modules.get_mut(&summary.name) {
+            None => {
+                self.modules.insert(summary.name.clone(), summary);
+            }
+            Some(known) => {
+                for (name, info) in summary.functions {
+                    known
+                        .functions
+                        .entry(name)
+                        .and_modify(|k| k.is_async &= info.is_async)
+                        .or_insert(info);
+                }
+                for (name, class) in summary.classes {
+                    known.classes.entry(name).or_insert(class);
+                }
+                for (name, target) in summary.imports {
+                    known.imports.entry(name).or_insert(target);
+                }
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.modules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.modules.is_empty()
+    }
+
+    pub fn module(&self, name: &str) -> Option<&ModuleSummary> {
+        self.modules.get(name)
+    }
+}
+
+/// Looks modules up in the file being linted first, then in the project index, so
+/// that an editor buffer's unsaved text wins over the indexed copy.
+#[derive(Clone, Copy)]
+pub struct Modules<'a> {
+    pub local: &'a ModuleSummary,
+    pub index: &'a ProjectIndex,
+}
+
+impl<'a> Modules<'a> {
+    fn module(&self, name: &str) -> Option<&'a ModuleSummary> {
+        if name == self.local.name {
+            Some(self.local)
+        } else {
+            self.index.module(name)
+        }
+    }
+
+    /// Resolves a qualified name such as `shop.client.fetch` or `shop.client.Client.get`.
+    pub fn symbol(&self, qualified: &str) -> Option<Symbol<'a>> {
+        self.symbol_at_depth(qualified, 0)
+    }
+
+    fn symbol_at_depth(&self, qualified: &str, depth: usize) -> Option<Symbol<'a>> {
+        // Re-export chains are short; the bound stops import cycles.
+        if depth > 8 {
+            return None;
+        }
+        if self.module(qualified).is_some() {
+            return Some(Symbol::Module);
+        }
+        let mut split = qualified.len();
+        while let Some(dot) = qualified[..split].rfind('.') {
+            let (module_name, rest) = (&qualified[..dot], &qualified[dot + 1..]);
+            if let Some(module) = self.module(module_name) {
+                return self.member(module, rest, depth);
+            }
+            split = dot;
+        }
+        None
+    }
+
+    fn member(&self, module: &'a ModuleSummary, path: &str, depth: usize) -> Option<Symbol<'a>> {
+        let (head, rest) = match path.split_once('.') {
+            Some((head, rest)) => (head, Some(rest)),
+            None => (path, None),
+        };
+        if let Some(class) = module.classes.get(head) {
+            return match rest {
+                None => Some(Symbol::Class(class, module)),
+                Some(method) => self
+                    .method(class, module, method, depth)
+                    .map(Symbol::Function),
+            };
+        }
+        if let (Some(function), None) = (module.functions.get(head), rest) {
+            return Some(Symbol::Function(*function));
+        }
+        let target = module.imports.get(head)?;
+        let target = match rest {
+            Some(rest) => format!("{target}.{rest}"),
+            None => target.clone(),
+        };
+        self.symbol_at_depth(&target, depth + 1)
+    }
+
+    /// A method of a class, searched through its project-defined bases.
+    pub fn method(
+        &self,
+        class: &'a ClassInfo,
+        module: &'a ModuleSummary,
+        name: &str,
+        depth: usize,
+    ) -> Option<FunctionInfo> {
+        if let Some(method) = class.methods.get(name) {
+            return Some(*method);
+        }
+        if depth > 8 {
+            return None;
+        }
+        class.bases.iter().find_map(|base| {
+            let base = qualify_in(module, base);
+            match self.symbol_at_depth(&base, depth + 1)? {
+                Symbol::Class(base_class, base_module) => {
+                    self.method(base_class, base_module, name, depth + 1)
+                }
+                _ => None,
+            }
+        })
+    }
+
+    /// The origin recorded for `self.<attr>` in a class or its project-defined bases.
+    pub fn attribute(
+        &self,
+        class: &'a ClassInfo,
+        module: &'a ModuleSummary,
+        name: &str,
+        depth: usize,
+    ) -> Option<String> {
+        if let Some(origin) = class.attributes.get(name) {
+            return Some(origin.clone());
+        }
+        if depth > 8 {
+            return None;
+        }
+        class.bases.iter().find_map(|base| {
+            match self.symbol_at_depth(&qualify_in(module, base), depth + 1)? {
+                Symbol::Class(base_class, base_module) => {
+                    self.attribute(base_class, base_module, name, depth + 1)
+                }
+                _ => None,
+            }
+        })
+    }
+
+    /// Is this qualified name a function (or method) defined with `async def`?
+    pub fn is_coroutine_function(&self, qualified: &str) -> Option<FunctionInfo> {
+        match self.symbol(qualified)? {
+            Symbol::Function(info) if info.is_async => Some(info),
+            _ => None,
+        }
+    }
+
+    /// Is this qualified name a class of the project?
+    pub fn class(&self, qualified: &str) -> Option<(&'a ClassInfo, &'a ModuleSummary)> {
+        match self.symbol(qualified)? {
+            Symbol::Class(class, module) => Some((class, module)),
+            _ => None,
+        }
+    }
+}
+
+/// Bases are stored already qualified; a bare name (a class of the same module that
+/// was not yet known when qualified) is qualified against its module here.
+fn qualify_in(module: &ModuleSummary, base: &str) -> String {
+    if !base.contains('.') && module.classes.contains_key(base) {
+        format!("{}.{base}", module.name)
+    } else {
+        base.to_string()
+    }
+}
+
+/// The dotted module name of a Python file: its path below the outermost directory
+/// that still has an `__init__.py`, e.g. `src/shop/client.py` → `shop.client`.
+/// Files outside any package are named by their stem.
+pub fn module_name(path: &Path) -> (String, bool) {
+    let is_package = path.file_name().is_some_and(|name| name == "__init__.py");
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut parts: Vec<String> = if is_package { Vec::new() } else { vec![stem] };
+    let mut dir: Option<PathBuf> = path.parent().map(Path::to_path_buf);
+    while let Some(current) = dir {
+        if !current.join("__init__.py").is_file() {
+            break;
+        }
+        match current.file_name() {
+            Some(name) => parts.push(name.to_string_lossy().into_owned()),
+            None => break,
+        }
+        dir = current.parent().map(Path::to_path_buf);
+    }
+    parts.reverse();
+    (parts.join("."), is_package)
+}

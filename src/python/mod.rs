@@ -1,0 +1,91 @@
+//! The Python (asyncio) front end: parse with ruff's parser, summarize modules for the
+//! project index, and run the rules over one module.
+
+pub mod checker;
+pub mod helpers;
+pub mod index;
+pub mod rules;
+pub mod semantic;
+
+use ruff_python_ast::{ModModule, Stmt};
+use ruff_python_parser::Parsed;
+
+use crate::diagnostic::Diagnostic;
+use crate::registry::Rule;
+use crate::settings::Settings;
+use checker::Checker;
+use index::{ModuleSummary, Modules, ProjectIndex};
+use semantic::Semantic;
+
+/// Where a module sits in its project: `shop.client`, and whether it is a package.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleName {
+    pub dotted: String,
+    pub is_package: bool,
+}
+
+impl ModuleName {
+    pub fn from_path(path: &std::path::Path) -> Self {
+        let (dotted, is_package) = index::module_name(path);
+        ModuleName { dotted, is_package }
+    }
+}
+
+/// Parses a module, or returns the AL000 diagnostic for its first syntax error.
+pub fn parse(source: &str) -> Result<Parsed<ModModule>, Diagnostic> {
+    ruff_python_parser::parse_module(source).map_err(|error| {
+        let range = error.location;
+        Diagnostic::new(
+            Rule::SyntaxError,
+            range.start().into(),
+            range.end().into(),
+            format!("syntax error: {}", error.error),
+        )
+        .with_help("fix the syntax; asynclint checks a file only once Python can parse it")
+    })
+}
+
+/// The index summary of a module's source, or `None` if it does not parse.
+pub fn summarize(source: &str, module: &ModuleName) -> Option<ModuleSummary> {
+    let parsed = parse(source).ok()?;
+    Some(ModuleSummary::new(
+        &module.dotted,
+        module.is_package,
+        &parsed.syntax().body,
+    ))
+}
+
+/// Lints one module's source text against the project index.
+pub fn lint(
+    source: &str,
+    module: &ModuleName,
+    index: &ProjectIndex,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let parsed = match parse(source) {
+        Ok(parsed) => parsed,
+        Err(diagnostic) => return vec![diagnostic],
+    };
+    lint_module(source, module, &parsed.syntax().body, index, settings)
+}
+
+fn lint_module(
+    source: &str,
+    module: &ModuleName,
+    body: &[Stmt],
+    index: &ProjectIndex,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let summary = ModuleSummary::new(&module.dotted, module.is_package, body);
+    let modules = Modules {
+        local: &summary,
+        index,
+    };
+    let semantic = Semantic::new(modules, body);
+    let mut checker = Checker::new(semantic, source, settings);
+    checker.check_module(body);
+    let mut diagnostics = checker.into_diagnostics();
+    diagnostics.sort_by_key(|d| (d.start, d.rule));
+    diagnostics.dedup_by(|a, b| a.start == b.start && a.rule == b.rule);
+    diagnostics
+}

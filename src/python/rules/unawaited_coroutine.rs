@@ -1,0 +1,132 @@
+//! AL101 unawaited-coroutine: a coroutine is created and never awaited.
+//!
+//! Flags a call to an `async def` (of this module, of the project through imports, or a
+//! known asyncio coroutine function) whose coroutine is dropped as a statement, used as
+//! a truth value, or bound to a name that is never read again in that function.
+
+use ruff_python_ast::{self as ast, BoolOp, Expr, UnaryOp};
+use ruff_text_size::Ranged;
+
+use crate::python::checker::Checker;
+use crate::python::helpers::{name_is_read, single_name_target};
+use crate::python::semantic::Binding;
+use crate::registry::Rule;
+
+/// asyncio functions that return a coroutine (not a future or a task).
+const ASYNCIO_COROUTINE_FUNCTIONS: &[&str] = &[
+    "asyncio.sleep",
+    "asyncio.wait_for",
+    "asyncio.wait",
+    "asyncio.open_connection",
+    "asyncio.open_unix_connection",
+    "asyncio.create_subprocess_exec",
+    "asyncio.create_subprocess_shell",
+    "asyncio.to_thread",
+    "asyncio.start_server",
+    "asyncio.start_unix_server",
+];
+
+/// `fetch_user(1)` as a statement; `asyncio.gather(a(), b())` as a statement.
+pub fn expression_statement(checker: &mut Checker, stmt: &ast::StmtExpr) {
+    let Expr::Call(call) = &*stmt.value else {
+        return;
+    };
+    if let Some(callee) = coroutine_callee(checker, call) {
+        report(checker, call, &callee, Usage::Dropped);
+    } else if checker.semantic.qualified_name(&call.func).as_deref() == Some("asyncio.gather") {
+        checker.report(
+            Rule::UnawaitedCoroutine,
+            call.range(),
+            format!("`{}(...)` is never awaited: the gathered coroutines do not run to completion and their errors are lost", checker.text(&*call.func)),
+            format!("write `await {}`", checker.text(call)),
+        );
+    }
+}
+
+/// `if is_ready():`, `while not done():`, `assert f()`: a coroutine object is truthy.
+pub fn boolean_test(checker: &mut Checker, test: &Expr) {
+    match test {
+        Expr::Call(call) => {
+            if let Some(callee) = coroutine_callee(checker, call) {
+                report(checker, call, &callee, Usage::TruthTested);
+            }
+        }
+        Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => boolean_test(checker, &unary.operand),
+        Expr::BoolOp(bool_op) if matches!(bool_op.op, BoolOp::And | BoolOp::Or) => {
+            for value in &bool_op.values {
+                boolean_test(checker, value);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `coro = fetch(1)` where `coro` is never read again in the function.
+pub fn assignment(checker: &mut Checker, assign: &ast::StmtAssign) {
+    let (Some(target), Expr::Call(call)) = (single_name_target(assign), &*assign.value) else {
+        return;
+    };
+    // Module and class attributes can be read from elsewhere.
+    let Some(function) = checker.semantic.current_function() else {
+        return;
+    };
+    let Some(callee) = coroutine_callee(checker, call) else {
+        return;
+    };
+    if !name_is_read(&function.body, target.id.as_str()) {
+        report(
+            checker,
+            call,
+            &callee,
+            Usage::BoundNeverRead(target.id.as_str()),
+        );
+    }
+}
+
+enum Usage<'n> {
+    Dropped,
+    TruthTested,
+    BoundNeverRead(&'n str),
+}
+
+fn report(checker: &mut Checker, call: &ast::ExprCall, callee: &str, usage: Usage) {
+    let call_text = checker.text(call);
+    let (message, help) = match usage {
+        Usage::Dropped => (
+            format!("coroutine `{callee}` is called but never awaited, so its body never runs"),
+            format!("add `await`: `await {call_text}`; or schedule it with `asyncio.create_task(...)` and keep the task"),
+        ),
+        Usage::TruthTested => (
+            format!("coroutine `{callee}` is tested for truth without being awaited; a coroutine object is always true, and it never runs"),
+            format!("await it first: `await {call_text}`"),
+        ),
+        Usage::BoundNeverRead(name) => (
+            format!("coroutine `{callee}` is stored in `{name}`, which is never awaited or used, so it never runs"),
+            format!("await it: `{name} = await {call_text}`"),
+        ),
+    };
+    checker.report(Rule::UnawaitedCoroutine, call.range(), message, help);
+}
+
+/// If this call creates a coroutine, the callee as written in the source.
+fn coroutine_callee(checker: &Checker, call: &ast::ExprCall) -> Option<String> {
+    let written = checker.text(&*call.func).to_string();
+    // A nested `async def` in the same function is resolved through its binding.
+    if let Expr::Name(name) = &*call.func {
+        if let Some(Binding::Function(def, _)) = checker.semantic.lookup(name.id.as_str()) {
+            return def.is_async.then_some(written);
+        }
+    }
+    let qualified = checker.semantic.qualified_name(&call.func)?;
+    if ASYNCIO_COROUTINE_FUNCTIONS.contains(&qualified.as_str())
+        || checker
+            .semantic
+            .modules
+            .is_coroutine_function(&qualified)
+            .is_some()
+    {
+        Some(written)
+    } else {
+        None
+    }
+}
