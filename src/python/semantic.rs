@@ -25,6 +25,8 @@ pub enum Binding<'a> {
         annotation: Option<&'a Expr>,
         class: Option<String>,
     },
+    /// `*args`: a fixed argument list, as long as the call site made it.
+    VarArgs,
     /// A loop variable, an exception name, a tuple target: nothing known.
     Other,
 }
@@ -36,7 +38,7 @@ impl Binding<'_> {
         match self {
             Binding::Function(..) | Binding::Class(_) => 5,
             Binding::Import(_) => 4,
-            Binding::Parameter { .. } => 3,
+            Binding::Parameter { .. } | Binding::VarArgs => 3,
             Binding::Value(Expr::Call(_)) => 2,
             Binding::Value(_) => 1,
             Binding::Other => 0,
@@ -269,6 +271,10 @@ impl<'a> Semantic<'a> {
     /// `requests.Session.get` for `s.get` after `s = requests.Session()`,
     /// `pkg.mod.Class.method` for `self.method` inside `Class`.
     pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
+        self.qualified_at_depth(expr, 0)
+    }
+
+    fn qualified_at_depth(&self, expr: &Expr, depth: usize) -> Option<String> {
         match expr {
             Expr::Name(name) => match self.lookup(name.id.as_str()) {
                 Some(Binding::Function(_, qualified))
@@ -280,7 +286,7 @@ impl<'a> Semantic<'a> {
             Expr::Attribute(attr) => {
                 let base = self
                     .symbolic_name(&attr.value)
-                    .or_else(|| self.origin(&attr.value))?;
+                    .or_else(|| self.origin_at_depth(&attr.value, depth + 1))?;
                 Some(format!("{base}.{}", attr.attr))
             }
             _ => None,
@@ -318,7 +324,7 @@ impl<'a> Semantic<'a> {
             return None;
         }
         match expr {
-            Expr::Call(call) => self.qualified_name(&call.func),
+            Expr::Call(call) => self.qualified_at_depth(&call.func, depth + 1),
             Expr::Name(name) => match self.lookup(name.id.as_str())? {
                 Binding::Value(value) => self.origin_at_depth(value, depth + 1),
                 Binding::Parameter {
@@ -327,7 +333,7 @@ impl<'a> Semantic<'a> {
                 Binding::Parameter {
                     annotation: Some(annotation),
                     ..
-                } => self.annotation_name(annotation),
+                } => self.annotation_name(annotation, depth + 1),
                 _ => None,
             },
             Expr::Attribute(attr) => {
@@ -340,26 +346,29 @@ impl<'a> Semantic<'a> {
     }
 
     /// `Path`, `Optional[Path]`, `Path | None` and `"Path"` all name `pathlib.Path`.
-    fn annotation_name(&self, annotation: &Expr) -> Option<String> {
+    fn annotation_name(&self, annotation: &Expr, depth: usize) -> Option<String> {
+        if depth > MAX_ORIGIN_DEPTH {
+            return None;
+        }
         match annotation {
             Expr::Subscript(subscript) => {
-                let outer = self.qualified_name(&subscript.value)?;
+                let outer = self.qualified_at_depth(&subscript.value, depth + 1)?;
                 if outer.ends_with("Optional") {
-                    self.annotation_name(&subscript.slice)
+                    self.annotation_name(&subscript.slice, depth + 1)
                 } else {
                     None
                 }
             }
             Expr::BinOp(binop) => {
                 if binop.right.is_none_literal_expr() {
-                    self.annotation_name(&binop.left)
+                    self.annotation_name(&binop.left, depth + 1)
                 } else if binop.left.is_none_literal_expr() {
-                    self.annotation_name(&binop.right)
+                    self.annotation_name(&binop.right, depth + 1)
                 } else {
                     None
                 }
             }
-            Expr::Name(_) | Expr::Attribute(_) => self.qualified_name(annotation),
+            Expr::Name(_) | Expr::Attribute(_) => self.qualified_at_depth(annotation, depth + 1),
             _ => None,
         }
     }
@@ -395,8 +404,11 @@ fn bind_parameters<'a>(
             },
         );
     }
-    for parameter in parameters.vararg.iter().chain(&parameters.kwarg) {
-        scope.bind(parameter.name.as_str(), Binding::Other);
+    if let Some(vararg) = &parameters.vararg {
+        scope.bind(vararg.name.as_str(), Binding::VarArgs);
+    }
+    if let Some(kwarg) = &parameters.kwarg {
+        scope.bind(kwarg.name.as_str(), Binding::Other);
     }
 }
 

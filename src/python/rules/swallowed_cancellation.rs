@@ -51,7 +51,11 @@ fn check_handler(
     let Some(caught) = caught_cancellation(checker, handler.type_.as_deref()) else {
         return;
     };
-    if always_raises(&handler.body) || awaits_cancelled_task(checker, stmt) {
+    if always_raises(&handler.body)
+        || reraises_when_cancelling(&handler.body)
+        || hands_off_exception(handler)
+        || awaits_cancelled_task(checker, stmt)
+    {
         return;
     }
     let header_end = handler
@@ -83,6 +87,72 @@ fn caught_cancellation(checker: &Checker, type_: Option<&Expr>) -> Option<String
                 .then(|| checker.text(type_).to_string())
         }
     }
+}
+
+/// Python 3.11's idiom: `if task.cancelling(): raise` — the handler re-raises when
+/// this task is being cancelled and swallows only a `CancelledError` that came from
+/// the awaited future.
+fn reraises_when_cancelling(body: &[Stmt]) -> bool {
+    #[derive(Default)]
+    struct Finder {
+        checks_cancelling: bool,
+        raises: bool,
+    }
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                Stmt::Raise(_) => {
+                    self.raises = true;
+                    visitor::walk_stmt(self, stmt);
+                }
+                _ => visitor::walk_stmt(self, stmt),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Attribute(attr) = expr {
+                if matches!(attr.attr.as_str(), "cancelling" | "uncancel") {
+                    self.checks_cancelling = true;
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder::default();
+    finder.visit_body(body);
+    finder.checks_cancelling && finder.raises
+}
+
+/// `except CancelledError as exc: errors.append(exc)` (re-raised later),
+/// `fut.set_exception(exc)`, `self._error = exc`: the exception is passed on, not lost.
+fn hands_off_exception(handler: &ast::ExceptHandlerExceptHandler) -> bool {
+    let Some(name) = &handler.name else {
+        return false;
+    };
+    let is_caught = |expr: &Expr| matches!(expr, Expr::Name(n) if n.id.as_str() == name.as_str());
+    handler.body.iter().any(|stmt| match stmt {
+        Stmt::Expr(expr) => match &*expr.value {
+            Expr::Call(call) => {
+                let hands_off = matches!(
+                    &*call.func,
+                    Expr::Attribute(attr) if matches!(
+                        attr.attr.as_str(),
+                        "append" | "add" | "put" | "put_nowait" | "set_exception" | "send" | "throw"
+                    )
+                );
+                hands_off && call.arguments.args.iter().any(is_caught)
+            }
+            _ => false,
+        },
+        Stmt::Assign(assign) => {
+            is_caught(&assign.value)
+                && assign
+                    .targets
+                    .iter()
+                    .all(|target| matches!(target, Expr::Attribute(_) | Expr::Subscript(_)))
+        }
+        _ => false,
+    })
 }
 
 /// Does every path through the block end in a `raise`?

@@ -20,7 +20,27 @@ use crate::registry::Rule;
 /// expression that makes each one.
 struct ItemSource<'a> {
     iterable: &'a Expr,
+    /// The loop or comprehension variable.
+    target: Option<&'a Expr>,
     element: Option<&'a Expr>,
+}
+
+/// `c.close() for c in conns`, `t for t in tasks`: the coroutines belong to objects
+/// that already exist (connections to shut down, tasks to collect), so nothing new
+/// is opened per item.
+fn acts_on_existing_item(element: &Expr, target: &Expr) -> bool {
+    let Expr::Name(target) = target else {
+        return false;
+    };
+    let is_target = |expr: &Expr| matches!(expr, Expr::Name(n) if n.id == target.id);
+    match element {
+        Expr::Name(_) => is_target(element),
+        Expr::Call(call) => match &*call.func {
+            Expr::Attribute(attr) => is_target(&attr.value),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 pub fn call<'a>(checker: &mut Checker<'a>, call: &'a ast::ExprCall, callee: Option<&str>) {
@@ -79,6 +99,7 @@ pub fn task_group_loop<'a>(checker: &mut Checker<'a>, stmt_for: &'a ast::StmtFor
         }
         let source = ItemSource {
             iterable: &stmt_for.iter,
+            target: Some(&stmt_for.target),
             element: call.arguments.args.first(),
         };
         if is_bounded(checker, &source) {
@@ -99,18 +120,22 @@ fn item_source<'a>(checker: &Checker<'a>, collection: &'a Expr) -> Option<ItemSo
     match collection {
         Expr::ListComp(comp) => Some(ItemSource {
             iterable: &comp.generators.first()?.iter,
+            target: Some(&comp.generators.first()?.target),
             element: Some(&comp.elt),
         }),
         Expr::Generator(comp) => Some(ItemSource {
             iterable: &comp.generators.first()?.iter,
+            target: Some(&comp.generators.first()?.target),
             element: Some(&comp.elt),
         }),
         Expr::SetComp(comp) => Some(ItemSource {
             iterable: &comp.generators.first()?.iter,
+            target: Some(&comp.generators.first()?.target),
             element: Some(&comp.elt),
         }),
         Expr::Call(call) if checker.text(&*call.func) == "map" => Some(ItemSource {
             iterable: call.arguments.args.get(1)?,
+            target: None,
             element: None,
         }),
         Expr::Name(name) => match checker.semantic.lookup(name.id.as_str())? {
@@ -145,6 +170,7 @@ fn appended_in_loop<'a>(checker: &Checker<'a>, list_name: &str) -> Option<ItemSo
                 && matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == list_name);
             appends_to_list.then(|| ItemSource {
                 iterable: &stmt_for.iter,
+                target: Some(&stmt_for.target),
                 element: call.arguments.args.first(),
             })
         })
@@ -152,7 +178,11 @@ fn appended_in_loop<'a>(checker: &Checker<'a>, list_name: &str) -> Option<ItemSo
 }
 
 fn is_bounded(checker: &Checker, source: &ItemSource) -> bool {
-    !unbounded_iterable(checker, source.iterable)
+    source
+        .element
+        .zip(source.target)
+        .is_some_and(|(element, target)| acts_on_existing_item(element, target))
+        || !unbounded_iterable(checker, source.iterable)
         || source
             .element
             .is_some_and(|element| element_is_limited(checker, element))
@@ -190,10 +220,17 @@ fn unbounded_iterable(checker: &Checker, iterable: &Expr) -> bool {
             }
             _ => true,
         },
-        Expr::Name(name) => !checker
-            .loops
-            .iter()
-            .any(|outer| binds_name(&outer.target, name.id.as_str())),
+        Expr::Name(name) => {
+            let is_varargs = matches!(
+                checker.semantic.lookup(name.id.as_str()),
+                Some(Binding::VarArgs)
+            );
+            let is_batch = checker
+                .loops
+                .iter()
+                .any(|outer| binds_name(&outer.target, name.id.as_str()));
+            !is_varargs && !is_batch
+        }
         Expr::Attribute(_) => true,
         _ => false,
     }
