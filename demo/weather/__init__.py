@@ -1,0 +1,1 @@
+"""A toy weather-alert service used to demonstrate asynclint."""

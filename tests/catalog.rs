@@ -1,0 +1,66 @@
+//! Every example of every rule page is linted: a `bad` example must produce its own
+//! rule, a `good` example must produce nothing at all. The catalog cannot promise
+//! what the linter does not do.
+
+use asynclint::catalog;
+use asynclint::python::{self, index::ProjectIndex, ModuleName};
+use asynclint::registry::Rule;
+use asynclint::settings::Settings;
+
+fn lint_python(source: &str) -> Vec<Rule> {
+    let module = ModuleName {
+        dotted: "example".to_string(),
+        is_package: false,
+    };
+    python::lint(source, &module, &ProjectIndex::default(), &Settings::default())
+        .into_iter()
+        .map(|diagnostic| diagnostic.rule)
+        .collect()
+}
+
+#[test]
+fn python_examples_behave_as_their_pages_say() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for page in catalog::pages() {
+        let rule = Rule::from_code_or_name(&page.code).expect("page code is a rule");
+        for (number, example) in page.example.iter().enumerate() {
+            if example.language != "python" {
+                continue;
+            }
+            checked += 1;
+            let bad = lint_python(&example.bad);
+            if !bad.contains(&rule) {
+                failures.push(format!(
+                    "{} example {number}: bad code gives {bad:?}, not {}",
+                    page.code, page.code
+                ));
+            }
+            let good = lint_python(&example.good);
+            if !good.is_empty() {
+                failures.push(format!(
+                    "{} example {number}: good code gives {good:?}",
+                    page.code
+                ));
+            }
+        }
+    }
+    assert!(checked >= Rule::ALL.len(), "only {checked} python examples");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_page_documents_its_languages_with_examples() {
+    for page in catalog::pages() {
+        for language in &page.languages {
+            if page.code == "AL000" {
+                continue;
+            }
+            assert!(
+                page.example.iter().any(|e| &e.language == language),
+                "{} has no {language} example",
+                page.code
+            );
+        }
+    }
+}
