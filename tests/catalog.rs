@@ -64,3 +64,28 @@ fn every_page_documents_its_languages_with_examples() {
         }
     }
 }
+
+/// The README's rules table lists exactly the catalog's rules, with their names,
+/// languages, severities and summaries.
+#[test]
+fn readme_rules_table_matches_the_catalog() {
+    let readme = include_str!("../README.md");
+    let rows: Vec<&str> = readme
+        .lines()
+        .filter(|line| line.starts_with("| AL"))
+        .collect();
+    let expected: Vec<String> = catalog::pages()
+        .iter()
+        .map(|page| {
+            format!(
+                "| {} | {} | {} | {} | {} |",
+                page.code,
+                page.name,
+                page.languages.join(", "),
+                page.severity.as_str(),
+                page.summary
+            )
+        })
+        .collect();
+    assert_eq!(rows, expected, "README.md rules table differs from rules/*.toml");
+}
