@@ -12,12 +12,15 @@ use std::path::{Path, PathBuf};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
 /// What the index knows about one function or method.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FunctionInfo {
     pub is_async: bool,
     /// The body enters `async with <semaphore>` (or awaits `<semaphore>.acquire()`),
     /// so starting many calls at once is bounded by the function itself.
     pub self_limited: bool,
+    /// The qualified return annotation of a sync function (`-> Client`), so that
+    /// `make_client().fetch()` can be resolved.
+    pub returns: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -68,7 +71,7 @@ impl ModuleSummary {
         let mut functions: HashMap<String, FunctionInfo> = HashMap::new();
         for stmt in top_level_statements(body) {
             match stmt {
-                Stmt::FunctionDef(def) => merge_function(&mut functions, def),
+                Stmt::FunctionDef(def) => merge_function(&mut functions, def, self),
                 Stmt::ClassDef(class) => {
                     let info = self.summarize_class(class);
                     self.classes.insert(class.name.to_string(), info);
@@ -91,8 +94,8 @@ impl ModuleSummary {
         for stmt in top_level_statements(&class.body) {
             match stmt {
                 Stmt::FunctionDef(def) => {
-                    merge_function(&mut info.methods, def);
-                    collect_self_attributes(&def.body, self, &mut info.attributes);
+                    merge_function(&mut info.methods, def, self);
+                    collect_self_attributes(def, self, &mut info.attributes);
                 }
                 Stmt::Assign(assign) => {
                     if let Some(origin) = call_origin(&assign.value, self) {
@@ -104,8 +107,13 @@ impl ModuleSummary {
                     }
                 }
                 Stmt::AnnAssign(assign) => {
-                    if let (Expr::Name(name), Some(value)) = (&*assign.target, &assign.value) {
-                        if let Some(origin) = call_origin(value, self) {
+                    if let Expr::Name(name) = &*assign.target {
+                        let origin = assign
+                            .value
+                            .as_deref()
+                            .and_then(|value| call_origin(value, self))
+                            .or_else(|| annotation_target(&assign.annotation, self));
+                        if let Some(origin) = origin {
                             info.attributes.insert(name.id.to_string(), origin);
                         }
                     }
@@ -138,10 +146,19 @@ impl ModuleSummary {
     }
 }
 
-fn merge_function(functions: &mut HashMap<String, FunctionInfo>, def: &ast::StmtFunctionDef) {
+fn merge_function(
+    functions: &mut HashMap<String, FunctionInfo>,
+    def: &ast::StmtFunctionDef,
+    module: &ModuleSummary,
+) {
+    let returns = match (&def.returns, def.is_async) {
+        (Some(returns), false) => annotation_target(returns, module),
+        _ => None,
+    };
     let info = FunctionInfo {
         is_async: def.is_async,
         self_limited: def.is_async && acquires_semaphore(&def.body),
+        returns,
     };
     // A name defined both sync and async (e.g. under `if sys.version_info`) is only
     // trusted to be a coroutine function when every definition is async.
@@ -150,25 +167,44 @@ fn merge_function(functions: &mut HashMap<String, FunctionInfo>, def: &ast::Stmt
         .and_modify(|known| {
             known.is_async &= info.is_async;
             known.self_limited &= info.self_limited;
+            if known.returns != info.returns {
+                known.returns = None;
+            }
         })
         .or_insert(info);
 }
 
+/// `self.x = Callee(...)`, `self.x: T = ...`, and `self.x = param` where the method's
+/// parameter is annotated (`def __init__(self, client: Client)`).
 fn collect_self_attributes(
-    body: &[Stmt],
+    def: &ast::StmtFunctionDef,
     module: &ModuleSummary,
     attributes: &mut HashMap<String, String>,
 ) {
-    for stmt in nested_statements(body) {
-        let (targets, value): (Vec<&Expr>, &Expr) = match stmt {
-            Stmt::Assign(assign) => (assign.targets.iter().collect(), &assign.value),
-            Stmt::AnnAssign(assign) => match &assign.value {
-                Some(value) => (vec![&*assign.target], value),
-                None => continue,
-            },
+    let parameter_types: HashMap<&str, String> = def
+        .parameters
+        .iter_non_variadic_params()
+        .filter_map(|parameter| {
+            let annotation = parameter.parameter.annotation.as_deref()?;
+            Some((
+                parameter.parameter.name.as_str(),
+                annotation_target(annotation, module)?,
+            ))
+        })
+        .collect();
+    for stmt in nested_statements(&def.body) {
+        let (targets, origin): (Vec<&Expr>, Option<String>) = match stmt {
+            Stmt::Assign(assign) => (
+                assign.targets.iter().collect(),
+                value_origin(&assign.value, module, &parameter_types),
+            ),
+            Stmt::AnnAssign(assign) => (
+                vec![&*assign.target],
+                annotation_target(&assign.annotation, module),
+            ),
             _ => continue,
         };
-        let Some(origin) = call_origin(value, module) else {
+        let Some(origin) = origin else {
             continue;
         };
         for target in targets {
@@ -180,6 +216,54 @@ fn collect_self_attributes(
                 }
             }
         }
+    }
+}
+
+fn value_origin(
+    value: &Expr,
+    module: &ModuleSummary,
+    parameter_types: &HashMap<&str, String>,
+) -> Option<String> {
+    match value {
+        Expr::Name(name) => parameter_types.get(name.id.as_str()).cloned(),
+        // `self.client = client or Client()`
+        Expr::BoolOp(bool_op) => bool_op
+            .values
+            .iter()
+            .find_map(|value| value_origin(value, module, parameter_types)),
+        _ => call_origin(value, module),
+    }
+}
+
+/// The class an annotation names: `Client`, `mod.Client`, `"Client"`,
+/// `Optional[Client]`, `Client | None`.
+pub fn annotation_target(annotation: &Expr, module: &ModuleSummary) -> Option<String> {
+    match annotation {
+        Expr::Name(_) | Expr::Attribute(_) => module.qualify(annotation),
+        Expr::StringLiteral(string) => {
+            let text = string.value.to_str();
+            let parsed = ruff_python_parser::parse_expression(text).ok()?;
+            let inner = parsed.expr();
+            match inner {
+                Expr::StringLiteral(_) => None,
+                other => annotation_target(other, module),
+            }
+        }
+        Expr::Subscript(subscript) => {
+            let outer = module.qualify(&subscript.value)?;
+            if outer.ends_with("Optional") {
+                annotation_target(&subscript.slice, module)
+            } else {
+                None
+            }
+        }
+        Expr::BinOp(binop) if binop.right.is_none_literal_expr() => {
+            annotation_target(&binop.left, module)
+        }
+        Expr::BinOp(binop) if binop.left.is_none_literal_expr() => {
+            annotation_target(&binop.right, module)
+        }
+        _ => None,
     }
 }
 
@@ -385,7 +469,7 @@ pub struct ProjectIndex {
 /// Something a qualified name resolved to.
 #[derive(Clone, Copy, Debug)]
 pub enum Symbol<'a> {
-    Function(FunctionInfo),
+    Function(&'a FunctionInfo),
     Class(&'a ClassInfo, &'a ModuleSummary),
     Module,
 }
@@ -485,7 +569,7 @@ impl<'a> Modules<'a> {
             };
         }
         if let (Some(function), None) = (module.functions.get(head), rest) {
-            return Some(Symbol::Function(*function));
+            return Some(Symbol::Function(function));
         }
         let target = module.imports.get(head)?;
         let target = match rest {
@@ -502,9 +586,9 @@ impl<'a> Modules<'a> {
         module: &'a ModuleSummary,
         name: &str,
         depth: usize,
-    ) -> Option<FunctionInfo> {
+    ) -> Option<&'a FunctionInfo> {
         if let Some(method) = class.methods.get(name) {
-            return Some(*method);
+            return Some(method);
         }
         if depth > 8 {
             return None;
@@ -545,7 +629,7 @@ impl<'a> Modules<'a> {
     }
 
     /// Is this qualified name a function (or method) defined with `async def`?
-    pub fn is_coroutine_function(&self, qualified: &str) -> Option<FunctionInfo> {
+    pub fn is_coroutine_function(&self, qualified: &str) -> Option<&'a FunctionInfo> {
         match self.symbol(qualified)? {
             Symbol::Function(info) if info.is_async => Some(info),
             _ => None,

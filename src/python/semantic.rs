@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
-use super::index::{import_bindings, top_level_statements, Modules};
+use super::index::{import_bindings, top_level_statements, Modules, Symbol};
 
 /// What a name is bound to in a scope. When a scope binds a name several times, the
 /// most telling binding is kept (see [`Binding::rank`]).
@@ -324,7 +324,7 @@ impl<'a> Semantic<'a> {
             return None;
         }
         match expr {
-            Expr::Call(call) => self.qualified_at_depth(&call.func, depth + 1),
+            Expr::Call(call) => self.call_result(call, depth + 1),
             Expr::Name(name) => match self.lookup(name.id.as_str())? {
                 Binding::Value(value) => self.origin_at_depth(value, depth + 1),
                 Binding::Parameter {
@@ -342,6 +342,28 @@ impl<'a> Semantic<'a> {
                 self.modules.attribute(class, module, attr.attr.as_str(), 0)
             }
             _ => None,
+        }
+    }
+
+    /// What a call produces: an instance of the class it constructs, the declared
+    /// return type of a sync function of the project, or (for callees outside the
+    /// project) the callee itself, e.g. `threading.Lock`, `asyncio.get_event_loop`.
+    fn call_result(&self, call: &ast::ExprCall, depth: usize) -> Option<String> {
+        if let Expr::Name(name) = &*call.func {
+            if let Some(Binding::Function(def, _)) = self.lookup(name.id.as_str()) {
+                return match (&def.returns, def.is_async) {
+                    (Some(returns), false) => self.annotation_name(returns, depth + 1),
+                    _ => None,
+                };
+            }
+        }
+        let callee = self.qualified_at_depth(&call.func, depth)?;
+        match self.modules.symbol(&callee) {
+            Some(Symbol::Function(info)) => match info.is_async {
+                false => info.returns.clone(),
+                true => None,
+            },
+            _ => Some(callee),
         }
     }
 
@@ -369,6 +391,15 @@ impl<'a> Semantic<'a> {
                 }
             }
             Expr::Name(_) | Expr::Attribute(_) => self.qualified_at_depth(annotation, depth + 1),
+            Expr::StringLiteral(string) => {
+                let parsed = ruff_python_parser::parse_expression(string.value.to_str()).ok()?;
+                match parsed.expr() {
+                    Expr::Name(_) | Expr::Attribute(_) => {
+                        self.qualified_at_depth(parsed.expr(), depth + 1)
+                    }
+                    _ => None,
+                }
+            }
             _ => None,
         }
     }
