@@ -159,21 +159,22 @@ for p in pkgs:
         n += sum(1 for fn in files if fn.endswith(".py"))
     py_files[p] = n
 
-rules = sorted(rules)
+ALL = ["AL101","AL102","AL201","AL202","AL203","AL204","AL301","AL302","AL401","AL501"]
+rules = ALL + sorted(rules - set(ALL))
 w = max([len("package")] + [len(p) for p in pkgs]) + 1
-header = f"{'package':<{w}}{'.py':>6}" + "".join(f"{r:>7}" for r in rules) + f"{'total':>7}"
+header = f"{'package':<{w}}{'.py':>6}" + "".join(f"{r:>6}" for r in rules) + f"{'total':>7}"
 print(header)
 print("-" * len(header))
 tot = Counter()
 for p in pkgs:
     row = f"{p:<{w}}{py_files[p]:>6}"
     for r in rules:
-        row += f"{counts[p][r]:>7}"
+        row += f"{counts[p][r]:>6}"
         tot[r] += counts[p][r]
     row += f"{sum(counts[p].values()):>7}"
     print(row)
 print("-" * len(header))
-print(f"{'TOTAL':<{w}}{sum(py_files.values()):>6}" + "".join(f"{tot[r]:>7}" for r in rules)
+print(f"{'TOTAL':<{w}}{sum(py_files.values()):>6}" + "".join(f"{tot[r]:>6}" for r in rules)
       + f"{sum(tot.values()):>7}")
 print()
 print(f"packages: {len(pkgs)}   python files: {sum(py_files.values())}   findings: {len(findings)}")

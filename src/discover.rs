@@ -127,11 +127,14 @@ fn clean(path: &Path) -> PathBuf {
 }
 
 fn walk_error(root: &Path, error: ignore::Error) -> WalkError {
-    let path = error_path(&error).unwrap_or_else(|| root.to_path_buf());
-    let message = match &error {
-        ignore::Error::WithPath { err, .. } => err.to_string(),
-        ignore::Error::WithDepth { err, .. } => err.to_string(),
-        other => other.to_string(),
+    let path = clean(&error_path(&error).unwrap_or_else(|| root.to_path_buf()));
+    let message = match (&error, error.io_error()) {
+        (ignore::Error::Loop { ancestor, .. }, _) => format!(
+            "symbolic link loop back to {}; not followed",
+            clean(ancestor).display()
+        ),
+        (_, Some(io_error)) => describe_io_error(&path, io_error),
+        (other, None) => other.to_string(),
     };
     WalkError { path, message }
 }

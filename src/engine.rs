@@ -37,10 +37,14 @@ impl RunReport {
     }
 }
 
-/// A file read from disk: its text, or why it has none.
+/// A file read from disk: its text, or why it cannot be linted.
 struct Loaded {
     file: SourceFile,
-    text: Result<String, Diagnostic>,
+    /// The decoded text (for an undecodable file, the text with invalid bytes
+    /// replaced, or nothing for a binary file).
+    source: String,
+    /// Set when the file cannot be linted: its one AL000 finding.
+    unreadable: Option<Diagnostic>,
     io_error: Option<String>,
 }
 
@@ -84,22 +88,35 @@ fn run_in_pool(paths: &[PathBuf], settings: &Settings) -> RunReport {
 
 fn load(file: SourceFile) -> Loaded {
     match std::fs::read(&file.path) {
-        Ok(bytes) => {
-            let text = decode(bytes).map_err(|error| {
-                Diagnostic::new(Rule::SyntaxError, 0, 0, error.message)
-                    .with_help("save the file as UTF-8, or exclude it from linting")
-            });
-            Loaded {
+        Ok(bytes) => match decode(bytes) {
+            Ok(source) => Loaded {
                 file,
-                text,
+                source,
+                unreadable: None,
                 io_error: None,
+            },
+            Err(error) => {
+                let at = if error.lossy.is_some() {
+                    error.offset
+                } else {
+                    0
+                };
+                let diagnostic = Diagnostic::new(Rule::SyntaxError, at, at, error.message)
+                    .with_help("save the file as UTF-8, or exclude it from linting");
+                Loaded {
+                    file,
+                    source: error.lossy.unwrap_or_default(),
+                    unreadable: Some(diagnostic),
+                    io_error: None,
+                }
             }
-        }
+        },
         Err(error) => {
             let message = format!("cannot read file: {error}");
             Loaded {
                 file,
-                text: Err(Diagnostic::new(Rule::SyntaxError, 0, 0, message.clone())),
+                source: String::new(),
+                unreadable: Some(Diagnostic::new(Rule::SyntaxError, 0, 0, message.clone())),
                 io_error: Some(message),
             }
         }
@@ -111,8 +128,9 @@ fn build_index(loaded: &[Loaded]) -> ProjectIndex {
     let summaries: Vec<_> = loaded
         .par_iter()
         .filter(|file| file.file.language == Language::Python)
+        .filter(|file| file.unreadable.is_none())
         .filter_map(|file| {
-            let text = file.text.as_ref().ok()?;
+            let text = &file.source;
             let module = ModuleName::from_path(&absolute(&file.file.path));
             std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(text, &module)))
                 .ok()
@@ -127,13 +145,15 @@ fn build_index(loaded: &[Loaded]) -> ProjectIndex {
 }
 
 fn lint_loaded(file: Loaded, index: &ProjectIndex, settings: &Settings) -> FileReport {
-    let Loaded { file, text, .. } = file;
-    let (source, diagnostics) = match text {
-        Ok(source) => {
-            let diagnostics = lint_source(&file, &source, index, settings);
-            (source, diagnostics)
-        }
-        Err(diagnostic) => (String::new(), vec![diagnostic]),
+    let Loaded {
+        file,
+        source,
+        unreadable,
+        ..
+    } = file;
+    let diagnostics = match unreadable {
+        None => lint_source(&file, &source, index, settings),
+        Some(diagnostic) => vec![diagnostic],
     };
     let lines = LineIndex::new(&source);
     let diagnostics = diagnostics

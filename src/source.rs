@@ -84,29 +84,35 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
     pub message: String,
-    /// Byte offset of the first invalid byte in the raw file.
+    /// Byte offset of the first invalid byte (after any byte-order mark).
     pub offset: usize,
+    /// The text with invalid bytes replaced, to show where the problem is; `None` for
+    /// binary files, which have nothing worth showing.
+    pub lossy: Option<String>,
 }
 
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
 /// Decodes a file's bytes as UTF-8, dropping a leading byte-order mark.
-pub fn decode(bytes: Vec<u8>) -> Result<String, DecodeError> {
-    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let offset = error.utf8_error().valid_up_to();
-            let kind = if error.as_bytes()[..offset].contains(&0) || error.as_bytes().contains(&0) {
-                "looks like a binary file"
-            } else {
-                "is not valid UTF-8"
-            };
-            return Err(DecodeError {
-                message: format!("file {kind} (invalid byte at offset {offset}); asynclint reads source files as UTF-8"),
-                offset,
-            });
+pub fn decode(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
+    if bytes.starts_with(BYTE_ORDER_MARK) {
+        bytes.drain(..BYTE_ORDER_MARK.len());
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let offset = error.utf8_error().valid_up_to();
+        let bytes = error.into_bytes();
+        let binary = memchr::memchr(0, &bytes).is_some();
+        let message = if binary {
+            format!("file looks binary (NUL bytes; invalid UTF-8 at byte {offset}); asynclint reads source files as UTF-8 text")
+        } else {
+            format!("file is not valid UTF-8 (invalid byte at offset {offset}); asynclint reads source files as UTF-8")
+        };
+        DecodeError {
+            message,
+            offset,
+            lossy: (!binary).then(|| String::from_utf8_lossy(&bytes).into_owned()),
         }
-    };
-    Ok(if bom { text[3..].to_string() } else { text })
+    })
 }
 
 #[cfg(test)]

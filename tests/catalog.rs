@@ -12,10 +12,15 @@ fn lint_python(source: &str) -> Vec<Rule> {
         dotted: "example".to_string(),
         is_package: false,
     };
-    python::lint(source, &module, &ProjectIndex::default(), &Settings::default())
-        .into_iter()
-        .map(|diagnostic| diagnostic.rule)
-        .collect()
+    python::lint(
+        source,
+        &module,
+        &ProjectIndex::default(),
+        &Settings::default(),
+    )
+    .into_iter()
+    .map(|diagnostic| diagnostic.rule)
+    .collect()
 }
 
 #[test]
@@ -87,5 +92,8 @@ fn readme_rules_table_matches_the_catalog() {
             )
         })
         .collect();
-    assert_eq!(rows, expected, "README.md rules table differs from rules/*.toml");
+    assert_eq!(
+        rows, expected,
+        "README.md rules table differs from rules/*.toml"
+    );
 }
