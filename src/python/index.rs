@@ -21,6 +21,9 @@ pub struct FunctionInfo {
     /// The qualified return annotation of a sync function (`-> Client`), so that
     /// `make_client().fetch()` can be resolved.
     pub returns: Option<String>,
+    /// The body contains a `raise` (outside nested functions): a helper such as
+    /// `handle_error(exc)` that may re-raise what it is given.
+    pub raises: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -159,6 +162,7 @@ fn merge_function(
         is_async: def.is_async,
         self_limited: def.is_async && acquires_semaphore(&def.body),
         returns,
+        raises: top_level_statements(&def.body).any(|stmt| stmt.is_raise_stmt()),
     };
     // A name defined both sync and async (e.g. under `if sys.version_info`) is only
     // trusted to be a coroutine function when every definition is async.
@@ -170,6 +174,7 @@ fn merge_function(
             if known.returns != info.returns {
                 known.returns = None;
             }
+            known.raises &= info.raises;
         })
         .or_insert(info);
 }

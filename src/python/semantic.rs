@@ -248,6 +248,68 @@ impl<'a> Semantic<'a> {
         }
     }
 
+    /// The class whose method is being visited, if any.
+    pub fn enclosing_class(&self) -> Option<&'a ast::StmtClassDef> {
+        self.scopes.iter().rev().find_map(|scope| match scope.kind {
+            ScopeKind::Class(class) => Some(class),
+            _ => None,
+        })
+    }
+
+    /// Does the module import `trio` without importing `asyncio`?
+    pub fn is_trio_only_module(&self) -> bool {
+        let imports = &self.modules.local.imports;
+        let uses = |package: &str| {
+            imports
+                .values()
+                .any(|target| target == package || target.starts_with(&format!("{package}.")))
+        };
+        uses("trio") && !uses("asyncio")
+    }
+
+    /// Is this callee a function of the project whose body contains a `raise`?
+    pub fn raises_in_body(&self, callee: &Expr) -> bool {
+        if let Expr::Name(name) = callee {
+            if let Some(Binding::Function(def, _)) = self.lookup(name.id.as_str()) {
+                return top_level_statements(&def.body).any(|stmt| stmt.is_raise_stmt());
+            }
+        }
+        self.qualified_name(callee)
+            .and_then(|qualified| match self.modules.symbol(&qualified) {
+                Some(Symbol::Function(info)) => Some(info.raises),
+                _ => None,
+            })
+            .unwrap_or(false)
+    }
+
+    /// Is this callee declared `-> NoReturn` / `-> Never` (so a call always raises)?
+    pub fn never_returns(&self, callee: &Expr) -> bool {
+        let returns = match callee {
+            Expr::Name(name) => match self.lookup(name.id.as_str()) {
+                Some(Binding::Function(def, _)) => def
+                    .returns
+                    .as_deref()
+                    .and_then(|returns| self.qualified_name(returns)),
+                _ => None,
+            },
+            _ => self.qualified_name(callee).and_then(|qualified| {
+                match self.modules.symbol(&qualified) {
+                    Some(Symbol::Function(info)) => info.returns.clone(),
+                    _ => None,
+                }
+            }),
+        };
+        returns.is_some_and(|returns| {
+            matches!(
+                returns.as_str(),
+                "typing.NoReturn"
+                    | "typing.Never"
+                    | "typing_extensions.NoReturn"
+                    | "typing_extensions.Never"
+            )
+        })
+    }
+
     pub fn at_module_level(&self) -> bool {
         matches!(self.current().kind, ScopeKind::Module)
     }
@@ -336,6 +398,10 @@ impl<'a> Semantic<'a> {
                 } => self.annotation_name(annotation, depth + 1),
                 _ => None,
             },
+            // `Path(p) if local else None`: either branch tells what it is.
+            Expr::If(if_expr) => self
+                .origin_at_depth(&if_expr.body, depth + 1)
+                .or_else(|| self.origin_at_depth(&if_expr.orelse, depth + 1)),
             Expr::Attribute(attr) => {
                 let owner = self.origin_at_depth(&attr.value, depth + 1)?;
                 let (class, module) = self.modules.class(&owner)?;

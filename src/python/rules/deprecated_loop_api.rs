@@ -34,7 +34,7 @@ fn get_event_loop(checker: &mut Checker, call: &ast::ExprCall) {
     } else {
         (
             format!("`{written}` is deprecated outside a running loop (Python 3.10+) and may create a loop that nothing closes"),
-            "start the program with `asyncio.run(main())`, and call `asyncio.get_running_loop()` from code running on the loop".to_string(),
+            "call `asyncio.get_running_loop()` from code that runs on the loop (coroutines, callbacks, protocol constructors), or pass the loop in; at a program's entry point use `asyncio.run(main())`".to_string(),
         )
     };
     checker.report(Rule::DeprecatedLoopApi, call.range(), message, help);
@@ -94,7 +94,7 @@ fn run_until_complete(checker: &mut Checker, call: &ast::ExprCall) {
         Rule::DeprecatedLoopApi,
         call.range(),
         format!("driving a hand-made loop with `{}` is the pre-3.7 entry-point pattern; it leaves async generators and executors unclosed", checker.text(&*call.func)),
-        format!("use `asyncio.run({argument})`"),
+        format!("use `asyncio.run({argument})`, or `asyncio.Runner` to run several coroutines on one loop"),
     );
 }
 

@@ -24,9 +24,17 @@ pub fn try_statement(checker: &mut Checker, stmt: &ast::StmtTry) {
     if !checker.semantic.in_async_function() {
         return;
     }
-    for handler in &stmt.handlers {
-        let ast::ExceptHandler::ExceptHandler(handler) = handler;
-        check_handler(checker, stmt, handler);
+    // Only an `await` (or `async with` / `async for`) in the `try` body can deliver
+    // this task's cancellation; a `CancelledError` from `fut.result()` is data. Code
+    // written for trio only never sees `asyncio.CancelledError`.
+    if suspends(&stmt.body) && !checker.semantic.is_trio_only_module() {
+        for handler in &stmt.handlers {
+            let ast::ExceptHandler::ExceptHandler(handler) = handler;
+            if check_handler(checker, stmt, handler) {
+                // Later clauses never see the cancellation this one caught.
+                break;
+            }
+        }
     }
     for escape in finally_escapes(&stmt.finalbody) {
         let keyword = match escape {
@@ -43,20 +51,21 @@ pub fn try_statement(checker: &mut Checker, stmt: &ast::StmtTry) {
     }
 }
 
+/// Reports the handler if it swallows cancellation; returns whether it catches it.
 fn check_handler(
     checker: &mut Checker,
     stmt: &ast::StmtTry,
     handler: &ast::ExceptHandlerExceptHandler,
-) {
+) -> bool {
     let Some(caught) = caught_cancellation(checker, handler.type_.as_deref()) else {
-        return;
+        return false;
     };
-    if always_raises(&handler.body)
-        || reraises_when_cancelling(&handler.body)
-        || hands_off_exception(handler)
+    if always_raises(checker, &handler.body)
+        || reraises_conditionally(&handler.body)
+        || hands_off_exception(checker, handler)
         || awaits_cancelled_task(checker, stmt)
     {
-        return;
+        return true;
     }
     let header_end = handler
         .type_
@@ -68,6 +77,35 @@ fn check_handler(
         format!("this handler catches `{caught}` and does not re-raise it: the task goes on running after it was cancelled, breaking `TaskGroup`, `timeout()` and shutdown"),
         "re-raise after cleaning up (`raise`), or catch `Exception` instead, which does not include `CancelledError`".to_string(),
     );
+    true
+}
+
+/// Can this block suspend (and so receive a cancellation)?
+fn suspends(body: &[Stmt]) -> bool {
+    #[derive(Default)]
+    struct Finder {
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                Stmt::With(with) if with.is_async => self.found = true,
+                Stmt::For(stmt_for) if stmt_for.is_async => self.found = true,
+                _ => visitor::walk_stmt(self, stmt),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Await(_) => self.found = true,
+                Expr::Lambda(_) => {}
+                _ => visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    let mut finder = Finder::default();
+    finder.visit_body(body);
+    finder.found
 }
 
 /// What the handler catches that includes cancellation, as the user would name it.
@@ -89,13 +127,14 @@ fn caught_cancellation(checker: &Checker, type_: Option<&Expr>) -> Option<String
     }
 }
 
-/// Python 3.11's idiom: `if task.cancelling(): raise` — the handler re-raises when
-/// this task is being cancelled and swallows only a `CancelledError` that came from
-/// the awaited future.
-fn reraises_when_cancelling(body: &[Stmt]) -> bool {
+/// A re-raise guarded by a test of what was caught or of the task's state:
+/// `if task.cancelling(): raise` (3.11), `if not isinstance(exc, Exception): raise`,
+/// `if not cm.__exit__(type(e), e, tb): raise`. The handler swallows only a
+/// `CancelledError` that is not this task's own cancellation.
+fn reraises_conditionally(body: &[Stmt]) -> bool {
     #[derive(Default)]
     struct Finder {
-        checks_cancelling: bool,
+        inspects: bool,
         raises: bool,
     }
     impl<'a> Visitor<'a> for Finder {
@@ -110,55 +149,82 @@ fn reraises_when_cancelling(body: &[Stmt]) -> bool {
             }
         }
         fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Attribute(attr) = expr {
-                if matches!(attr.attr.as_str(), "cancelling" | "uncancel") {
-                    self.checks_cancelling = true;
-                }
-            }
+            let inspected = match expr {
+                Expr::Attribute(attr) => matches!(
+                    attr.attr.as_str(),
+                    "cancelling" | "uncancel" | "cancelled" | "__exit__" | "__aexit__"
+                ),
+                Expr::Name(name) => matches!(name.id.as_str(), "isinstance" | "CancelledError"),
+                _ => false,
+            };
+            self.inspects |= inspected;
             visitor::walk_expr(self, expr);
         }
     }
     let mut finder = Finder::default();
     finder.visit_body(body);
-    finder.checks_cancelling && finder.raises
+    finder.inspects && finder.raises
 }
 
 /// `except CancelledError as exc: errors.append(exc)` (re-raised later),
-/// `fut.set_exception(exc)`, `self._error = exc`: the exception is passed on, not lost.
-fn hands_off_exception(handler: &ast::ExceptHandlerExceptHandler) -> bool {
+/// `fut.set_exception(exc)`, `self._error = exc`, `exc_val = exc`, or a helper of the
+/// project that raises, called with the exception: it is passed on, not lost.
+fn hands_off_exception(checker: &Checker, handler: &ast::ExceptHandlerExceptHandler) -> bool {
+    struct Finder<'c, 'a> {
+        checker: &'c Checker<'a>,
+        caught: &'c str,
+        found: bool,
+    }
+    impl<'s> Visitor<'s> for Finder<'_, '_> {
+        fn visit_stmt(&mut self, stmt: &'s Stmt) {
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                Stmt::Assign(assign) if self.is_caught(&assign.value) => self.found = true,
+                _ => visitor::walk_stmt(self, stmt),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'s Expr) {
+            if let Expr::Call(call) = expr {
+                if call.arguments.args.iter().any(|arg| self.is_caught(arg))
+                    && self.passes_on(&call.func)
+                {
+                    self.found = true;
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    impl Finder<'_, '_> {
+        fn is_caught(&self, expr: &Expr) -> bool {
+            matches!(expr, Expr::Name(n) if n.id.as_str() == self.caught)
+        }
+        fn passes_on(&self, callee: &Expr) -> bool {
+            let collects = matches!(
+                callee,
+                Expr::Attribute(attr) if matches!(
+                    attr.attr.as_str(),
+                    "append" | "add" | "put" | "put_nowait" | "set_exception" | "send" | "throw"
+                )
+            );
+            collects || self.checker.semantic.raises_in_body(callee)
+        }
+    }
     let Some(name) = &handler.name else {
         return false;
     };
-    let is_caught = |expr: &Expr| matches!(expr, Expr::Name(n) if n.id.as_str() == name.as_str());
-    handler.body.iter().any(|stmt| match stmt {
-        Stmt::Expr(expr) => match &*expr.value {
-            Expr::Call(call) => {
-                let hands_off = matches!(
-                    &*call.func,
-                    Expr::Attribute(attr) if matches!(
-                        attr.attr.as_str(),
-                        "append" | "add" | "put" | "put_nowait" | "set_exception" | "send" | "throw"
-                    )
-                );
-                hands_off && call.arguments.args.iter().any(is_caught)
-            }
-            _ => false,
-        },
-        Stmt::Assign(assign) => {
-            is_caught(&assign.value)
-                && assign
-                    .targets
-                    .iter()
-                    .all(|target| matches!(target, Expr::Attribute(_) | Expr::Subscript(_)))
-        }
-        _ => false,
-    })
+    let mut finder = Finder {
+        checker,
+        caught: name.as_str(),
+        found: false,
+    };
+    finder.visit_body(&handler.body);
+    finder.found
 }
 
 /// Does every path through the block end in a `raise`?
-fn always_raises(body: &[Stmt]) -> bool {
+fn always_raises(checker: &Checker, body: &[Stmt]) -> bool {
     for stmt in body {
-        if stmt_always_raises(stmt) {
+        if stmt_always_raises(checker, stmt) {
             return true;
         }
         if may_leave_block(stmt) {
@@ -168,28 +234,33 @@ fn always_raises(body: &[Stmt]) -> bool {
     false
 }
 
-fn stmt_always_raises(stmt: &Stmt) -> bool {
+fn stmt_always_raises(checker: &Checker, stmt: &Stmt) -> bool {
     match stmt {
         Stmt::Raise(_) => true,
+        // `self._convert_error(exc)` where the helper is declared `-> NoReturn`.
+        Stmt::Expr(expr) => match &*expr.value {
+            Expr::Call(call) => checker.semantic.never_returns(&call.func),
+            _ => false,
+        },
         Stmt::If(stmt_if) => {
             let has_else = stmt_if
                 .elif_else_clauses
                 .last()
                 .is_some_and(|clause| clause.test.is_none());
             has_else
-                && always_raises(&stmt_if.body)
+                && always_raises(checker, &stmt_if.body)
                 && stmt_if
                     .elif_else_clauses
                     .iter()
-                    .all(|clause| always_raises(&clause.body))
+                    .all(|clause| always_raises(checker, &clause.body))
         }
-        Stmt::With(with) => always_raises(&with.body),
+        Stmt::With(with) => always_raises(checker, &with.body),
         Stmt::Try(stmt_try) => {
-            always_raises(&stmt_try.finalbody)
-                || (always_raises(&stmt_try.body)
+            always_raises(checker, &stmt_try.finalbody)
+                || (always_raises(checker, &stmt_try.body)
                     && stmt_try.handlers.iter().all(|handler| {
                         let ast::ExceptHandler::ExceptHandler(handler) = handler;
-                        always_raises(&handler.body)
+                        always_raises(checker, &handler.body)
                     }))
         }
         _ => false,
@@ -249,13 +320,27 @@ fn escapes(body: &[Stmt], loop_exits_count: bool) -> Vec<&Stmt> {
     found
 }
 
-/// The canceller's idiom: `task.cancel()` earlier in the function, then
-/// `try: await task` — the `CancelledError` is the expected outcome.
+/// The canceller's idiom: `task.cancel()` earlier in the function (or, for
+/// `self._task`, anywhere in the class), then a short `try: await task` — the
+/// `CancelledError` is the expected outcome. A long `try` body that merely contains
+/// such an await also suspends elsewhere, so it does not qualify.
 fn awaits_cancelled_task(checker: &Checker, stmt: &ast::StmtTry) -> bool {
+    const SHORT_TRY_BODY: usize = 3;
+    if stmt.body.len() > SHORT_TRY_BODY {
+        return false;
+    }
     let Some(function) = checker.semantic.current_function() else {
         return false;
     };
-    let cancelled = cancelled_before(&function.body, stmt.end());
+    let mut cancelled = cancelled_before(&function.body, stmt.end());
+    if let Some(class) = checker.semantic.enclosing_class() {
+        let in_class = cancelled_before(&class.body, class.end());
+        cancelled.extend(
+            in_class
+                .into_iter()
+                .filter(|name| name.starts_with("self.")),
+        );
+    }
     if cancelled.is_empty() {
         return false;
     }

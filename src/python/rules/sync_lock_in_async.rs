@@ -30,7 +30,7 @@ pub fn with_statement(checker: &mut Checker, with: &ast::StmtWith) {
                 Rule::SyncLockInAsync,
                 item.context_expr.range(),
                 format!("`with {lock}:` takes a `{kind}` inside async code; while another thread holds it the whole event loop is blocked"),
-                format!("use an `asyncio.{}` with `async with`, or take the thread lock in `asyncio.to_thread(...)`", asyncio_equivalent(&kind)),
+                format!("if only coroutines share it, use an `asyncio.{}` with `async with`; if threads share it too (an asyncio lock is not thread-safe), keep the critical section free of I/O or take it in `asyncio.to_thread(...)`", asyncio_equivalent(&kind)),
             );
         }
     }
@@ -54,7 +54,7 @@ pub fn acquire(checker: &mut Checker, call: &ast::ExprCall) {
         Rule::SyncLockInAsync,
         call.range(),
         format!("`{}` waits for a `{kind}` inside async code, blocking the event loop while another thread holds it", checker.text(call)),
-        format!("use `await lock.acquire()` on an `asyncio.{}`, or `acquire(blocking=False)`", asyncio_equivalent(&kind)),
+        format!("if only coroutines share it, use `await lock.acquire()` on an `asyncio.{}`; if threads share it too, try `acquire(blocking=False)` or acquire it in `asyncio.to_thread(...)`", asyncio_equivalent(&kind)),
     );
 }
 

@@ -1,46 +1,69 @@
 //! AL301 unbounded-gather: every item of a collection of unknown size started at once.
 //!
 //! Flags `asyncio.gather(*X)`, `asyncio.wait(X)`, `asyncio.as_completed(X)` where `X`
-//! is built item by item from a collection (a comprehension, or a list filled by a
-//! `for` loop), and `for x in xs: tg.create_task(...)` in a `TaskGroup` — unless the
-//! work is visibly bounded: an enclosing `async with <semaphore>`, a per-item coroutine
-//! that acquires a semaphore, a semaphore passed to it, fixed batches, or a small
-//! literal `range(N)`.
+//! is built item by item from a data collection (a comprehension, or a list or set
+//! filled by a `for` loop), and `for x in xs: tg.create_task(...)` in a `TaskGroup`.
+//!
+//! Only new work counts: each item must call something with the item as data
+//! (`fetch(url)`, `create_task(client.get(url))`). Not flagged: awaiting futures or
+//! tasks that already exist (`t.future for t in ...`), lifecycle calls on resources
+//! the code already owns (`c.close() for c in conns`), iterables that are sized by
+//! topology or configuration (`nodes`, `brokers`, `listeners`), an enclosing
+//! `async with <semaphore>`, a per-item coroutine that acquires a semaphore or is
+//! handed one, fixed batches, and literal `range(N)` up to the threshold.
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use crate::python::checker::Checker;
 use crate::python::helpers::int_literal;
-use crate::python::index::{acquires_semaphore, looks_like_limiter, top_level_statements};
+use crate::python::index::{
+    acquires_semaphore, dotted_name, looks_like_limiter, top_level_statements,
+};
 use crate::python::semantic::Binding;
 use crate::registry::Rule;
 
-/// A collection-driven source of coroutines: where the items come from, and the
-/// expression that makes each one.
+/// Method names that act on an existing resource rather than start new work.
+const LIFECYCLE_METHODS: &[&str] = &[
+    "close",
+    "aclose",
+    "wait_closed",
+    "disconnect",
+    "shutdown",
+    "terminate",
+    "stop",
+    "cancel",
+    "join",
+    "release",
+    "flush",
+    "drain",
+    "serve",
+    "serve_forever",
+];
+
+/// Iterables named for topology or configuration hold a handful of items.
+const SMALL_COLLECTION_WORDS: &[&str] = &[
+    "node", "broker", "shard", "sentinel", "server", "replica", "listener", "handler", "callback",
+    "hook", "waiter", "signal", "plugin", "backend", "check", "worker", "app",
+];
+
+/// Task-starting wrappers whose first argument is the per-item coroutine.
+const TASK_WRAPPERS: &[&str] = &[
+    "asyncio.create_task",
+    "asyncio.ensure_future",
+    "asyncio.shield",
+    "asyncio.wait_for",
+];
+
+/// A collection-driven source of coroutines: where the items come from, the loop
+/// variable, and the expression that makes each one.
 struct ItemSource<'a> {
     iterable: &'a Expr,
-    /// The loop or comprehension variable.
-    target: Option<&'a Expr>,
-    element: Option<&'a Expr>,
-}
-
-/// `c.close() for c in conns`, `t for t in tasks`: the coroutines belong to objects
-/// that already exist (connections to shut down, tasks to collect), so nothing new
-/// is opened per item.
-fn acts_on_existing_item(element: &Expr, target: &Expr) -> bool {
-    let Expr::Name(target) = target else {
-        return false;
-    };
-    let is_target = |expr: &Expr| matches!(expr, Expr::Name(n) if n.id == target.id);
-    match element {
-        Expr::Name(_) => is_target(element),
-        Expr::Call(call) => match &*call.func {
-            Expr::Attribute(attr) => is_target(&attr.value),
-            _ => false,
-        },
-        _ => false,
-    }
+    target: &'a Expr,
+    element: &'a Expr,
+    /// The element is a callable that the group calls per item (`start_soon(fn, x)`),
+    /// not an awaitable.
+    callable_work: bool,
 }
 
 pub fn call<'a>(checker: &mut Checker<'a>, call: &'a ast::ExprCall, callee: Option<&str>) {
@@ -74,7 +97,7 @@ pub fn call<'a>(checker: &mut Checker<'a>, call: &'a ast::ExprCall, callee: Opti
 
 /// `for x in xs: tg.create_task(work(x))` inside `async with asyncio.TaskGroup() as tg`.
 pub fn task_group_loop<'a>(checker: &mut Checker<'a>, stmt_for: &'a ast::StmtFor) {
-    if checker.limiters > 0 || !unbounded_iterable(checker, &stmt_for.iter) {
+    if checker.limiters > 0 {
         return;
     }
     for stmt in top_level_statements(&stmt_for.body) {
@@ -85,22 +108,14 @@ pub fn task_group_loop<'a>(checker: &mut Checker<'a>, stmt_for: &'a ast::StmtFor
         let Expr::Attribute(attr) = &*call.func else {
             continue;
         };
-        if !matches!(attr.attr.as_str(), "create_task" | "start_soon") {
+        let Some(work) = task_group_work(checker, attr, call) else {
             continue;
-        }
-        let is_group = checker.semantic.origin(&attr.value).is_some_and(|origin| {
-            matches!(
-                origin.as_str(),
-                "asyncio.TaskGroup" | "anyio.create_task_group"
-            )
-        });
-        if !is_group {
-            continue;
-        }
+        };
         let source = ItemSource {
             iterable: &stmt_for.iter,
-            target: Some(&stmt_for.target),
-            element: call.arguments.args.first(),
+            target: &stmt_for.target,
+            element: work,
+            callable_work: attr.attr.as_str() == "start_soon",
         };
         if is_bounded(checker, &source) {
             continue;
@@ -115,50 +130,78 @@ pub fn task_group_loop<'a>(checker: &mut Checker<'a>, stmt_for: &'a ast::StmtFor
     }
 }
 
+/// The per-item work of `tg.create_task(work(x))` / `tg.start_soon(work, x)` on a
+/// task group.
+fn task_group_work<'a>(
+    checker: &Checker,
+    attr: &ast::ExprAttribute,
+    call: &'a ast::ExprCall,
+) -> Option<&'a Expr> {
+    let is_group = checker.semantic.origin(&attr.value).is_some_and(|origin| {
+        matches!(
+            origin.as_str(),
+            "asyncio.TaskGroup" | "anyio.create_task_group"
+        )
+    });
+    match attr.attr.as_str() {
+        "create_task" if is_group => call.arguments.args.first(),
+        // `start_soon(fn, *args)` calls `fn(*args)`: the work is the whole call.
+        "start_soon" if is_group => Some(call.arguments.args.first()?),
+        _ => None,
+    }
+}
+
 /// Where the coroutines in `collection` come from, if it is built per item.
 fn item_source<'a>(checker: &Checker<'a>, collection: &'a Expr) -> Option<ItemSource<'a>> {
+    // Nested generators: the outer iterable sets the scale, the innermost variable
+    // is what each element is made from.
+    let comprehension = |generators: &'a [ast::Comprehension], element: &'a Expr| {
+        Some(ItemSource {
+            iterable: &generators.first()?.iter,
+            target: &generators.last()?.target,
+            element,
+            callable_work: false,
+        })
+    };
     match collection {
-        Expr::ListComp(comp) => Some(ItemSource {
-            iterable: &comp.generators.first()?.iter,
-            target: Some(&comp.generators.first()?.target),
-            element: Some(&comp.elt),
-        }),
-        Expr::Generator(comp) => Some(ItemSource {
-            iterable: &comp.generators.first()?.iter,
-            target: Some(&comp.generators.first()?.target),
-            element: Some(&comp.elt),
-        }),
-        Expr::SetComp(comp) => Some(ItemSource {
-            iterable: &comp.generators.first()?.iter,
-            target: Some(&comp.generators.first()?.target),
-            element: Some(&comp.elt),
-        }),
-        Expr::Call(call) if checker.text(&*call.func) == "map" => Some(ItemSource {
-            iterable: call.arguments.args.get(1)?,
-            target: None,
-            element: None,
-        }),
+        Expr::ListComp(comp) => comprehension(&comp.generators, &comp.elt),
+        Expr::Generator(comp) => comprehension(&comp.generators, &comp.elt),
+        Expr::SetComp(comp) => comprehension(&comp.generators, &comp.elt),
         Expr::Name(name) => match checker.semantic.lookup(name.id.as_str())? {
-            Binding::Value(value) if !matches!(value, Expr::Name(_)) => match value {
-                Expr::List(list) if list.elts.is_empty() => {
-                    appended_in_loop(checker, name.id.as_str())
-                }
-                _ => item_source(checker, value),
-            },
+            Binding::Value(value) if is_empty_collection(checker, value) => {
+                filled_in_loop(checker, name.id.as_str())
+            }
+            Binding::Value(value) if !matches!(value, Expr::Name(_)) => item_source(checker, value),
             _ => None,
         },
         _ => None,
     }
 }
 
-/// `tasks = []` then `for x in xs: tasks.append(make(x))` in the same function.
-fn appended_in_loop<'a>(checker: &Checker<'a>, list_name: &str) -> Option<ItemSource<'a>> {
+/// `[]`, `set()`, `list()`.
+fn is_empty_collection(checker: &Checker, value: &Expr) -> bool {
+    match value {
+        Expr::List(list) => list.elts.is_empty(),
+        Expr::Call(call) => {
+            call.arguments.is_empty()
+                && matches!(
+                    checker.semantic.qualified_name(&call.func).as_deref(),
+                    Some("builtins.list" | "builtins.set")
+                )
+        }
+        _ => false,
+    }
+}
+
+/// `tasks = []` then `for x in xs: tasks.append(make(x))` (or `.add(...)` on a set)
+/// in the same function; the innermost loop around the append is the one used.
+fn filled_in_loop<'a>(checker: &Checker<'a>, collection: &str) -> Option<ItemSource<'a>> {
     let function = checker.semantic.current_function()?;
     top_level_statements(&function.body).find_map(|stmt| {
         let Stmt::For(stmt_for) = stmt else {
             return None;
         };
-        top_level_statements(&stmt_for.body).find_map(|inner| {
+        loop_body_statements(&stmt_for.body).find_map(|inner| {
             let Stmt::Expr(expr) = inner else { return None };
             let Expr::Call(call) = &*expr.value else {
                 return None;
@@ -166,31 +209,96 @@ fn appended_in_loop<'a>(checker: &Checker<'a>, list_name: &str) -> Option<ItemSo
             let Expr::Attribute(attr) = &*call.func else {
                 return None;
             };
-            let appends_to_list = attr.attr.as_str() == "append"
-                && matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == list_name);
-            appends_to_list.then(|| ItemSource {
+            let fills = matches!(attr.attr.as_str(), "append" | "add")
+                && matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == collection);
+            if !fills {
+                return None;
+            }
+            Some(ItemSource {
                 iterable: &stmt_for.iter,
-                target: Some(&stmt_for.target),
-                element: call.arguments.args.first(),
+                target: &stmt_for.target,
+                element: call.arguments.args.first()?,
+                callable_work: false,
             })
         })
     })
 }
 
-fn is_bounded(checker: &Checker, source: &ItemSource) -> bool {
-    source
-        .element
-        .zip(source.target)
-        .is_some_and(|(element, target)| acts_on_existing_item(element, target))
-        || !unbounded_iterable(checker, source.iterable)
-        || source
-            .element
-            .is_some_and(|element| element_is_limited(checker, element))
+/// Statements of a loop body, through `if`/`with`/`try`, but not nested loops.
+fn loop_body_statements(body: &[Stmt]) -> impl Iterator<Item = &Stmt> {
+    top_level_statements(body).filter(|stmt| !matches!(stmt, Stmt::For(_) | Stmt::While(_)))
 }
 
-/// Can this iterable be large? Literals, small `range`s, slices (batches) and the
-/// variable of an enclosing `for batch in ...` loop are bounded.
-fn unbounded_iterable(checker: &Checker, iterable: &Expr) -> bool {
+fn is_bounded(checker: &Checker, source: &ItemSource) -> bool {
+    let work = unwrap_task(checker, source.element);
+    // Awaiting what already exists (`batch.future`, `t`) starts nothing new.
+    let existing_awaitable = !source.callable_work && !work.is_call_expr();
+    existing_awaitable
+        || !creates_new_work(work, source.target)
+        || !unbounded_iterable(checker, source.iterable, source.target)
+        || is_limited(checker, work)
+}
+
+/// `create_task(fetch(x))` → `fetch(x)`.
+fn unwrap_task<'e>(checker: &Checker, element: &'e Expr) -> &'e Expr {
+    if let Expr::Call(call) = element {
+        let callee = checker.semantic.qualified_name(&call.func);
+        let last_name = match &*call.func {
+            Expr::Attribute(attr) => Some(attr.attr.as_str()),
+            Expr::Name(name) => Some(name.id.as_str()),
+            _ => None,
+        };
+        let is_wrapper = callee.is_some_and(|callee| TASK_WRAPPERS.contains(&callee.as_str()))
+            || matches!(last_name, Some("create_task" | "ensure_future"));
+        if is_wrapper {
+            if let Some(inner) = call.arguments.args.first() {
+                return unwrap_task(checker, inner);
+            }
+        }
+    }
+    element
+}
+
+/// Does each item start new work? `fetch(x)` does; `x.future`, `t` (existing
+/// awaitables), `c.close()` (a lifecycle call on an owned resource) and
+/// `waiter.wait()` do not. A bare callable (`start_soon(work, x)`) does, unless it
+/// is a method of the item (`listener.serve`).
+fn creates_new_work(work: &Expr, target: &Expr) -> bool {
+    let (callee, is_call) = match work {
+        Expr::Call(call) => (&*call.func, true),
+        other => (other, false),
+    };
+    match callee {
+        Expr::Attribute(attr) => {
+            let method = attr.attr.as_str();
+            if LIFECYCLE_METHODS.contains(&method) || method.contains("wait") {
+                return false;
+            }
+            is_call || !mentions_target(&attr.value, target)
+        }
+        Expr::Name(name) if is_call => !name.id.as_str().contains("wait"),
+        Expr::Name(name) => !binds(target, name.id.as_str()),
+        _ => is_call,
+    }
+}
+
+/// Does `expr` start from the loop variable (`x`, `x.conn`)?
+fn mentions_target(expr: &Expr, target: &Expr) -> bool {
+    match expr {
+        Expr::Name(name) => binds(target, name.id.as_str()),
+        Expr::Attribute(attr) => mentions_target(&attr.value, target),
+        Expr::Subscript(subscript) => mentions_target(&subscript.value, target),
+        _ => false,
+    }
+}
+
+/// Can this iterable be large? Literals, small `range`s, slices (batches), the
+/// variable of an enclosing `for batch in ...` loop, `*args` unpacked as call
+/// specs, and collections named for topology or configuration are bounded.
+fn unbounded_iterable(checker: &Checker, iterable: &Expr, target: &Expr) -> bool {
+    if names_small_collection(iterable) || names_small_collection(target) {
+        return false;
+    }
     match iterable {
         Expr::List(_) | Expr::Tuple(_) | Expr::Set(_) => false,
         Expr::Subscript(subscript) => !subscript.slice.is_slice_expr(),
@@ -205,35 +313,68 @@ fn unbounded_iterable(checker: &Checker, iterable: &Expr) -> bool {
                 .collect::<Option<Vec<_>>>()
                 .is_some_and(|bounds| range_len(&bounds) > checker.settings.gather_threshold)
         }
-        Expr::Call(call) => match &*call.func {
-            // `enumerate(batch)`, `zip(batch, ...)`: look at the collection inside.
-            Expr::Name(name)
+        Expr::Call(call) => match (&*call.func, call.arguments.args.first()) {
+            // `enumerate(batch)`, `tuple(self._free)`, `d.items()`: look inside.
+            (Expr::Name(name), Some(inner))
                 if matches!(
                     name.id.as_str(),
-                    "enumerate" | "zip" | "reversed" | "sorted" | "list"
+                    "enumerate" | "zip" | "reversed" | "sorted" | "list" | "tuple" | "set"
                 ) =>
             {
-                call.arguments
-                    .args
-                    .first()
-                    .is_some_and(|inner| unbounded_iterable(checker, inner))
+                unbounded_iterable(checker, inner, target)
             }
             _ => true,
         },
         Expr::Name(name) => {
-            let is_varargs = matches!(
+            // `results = await asyncio.gather(...)`: one item per finished task, a
+            // fan-out that has already happened.
+            let awaited = matches!(
+                checker.semantic.assigned_value(name.id.as_str()),
+                Some(Expr::Await(_))
+            );
+            let structured_varargs = matches!(
                 checker.semantic.lookup(name.id.as_str()),
                 Some(Binding::VarArgs)
-            );
+            ) && target.is_tuple_expr();
             let is_batch = checker
                 .loops
                 .iter()
-                .any(|outer| binds_name(&outer.target, name.id.as_str()));
-            !is_varargs && !is_batch
+                .any(|outer| binds(&outer.target, name.id.as_str()));
+            !awaited && !structured_varargs && !is_batch
         }
         Expr::Attribute(_) => true,
         _ => false,
     }
+}
+
+/// `self.nodes.values()`, `target_nodes`, `for broker_id in ...`.
+fn names_small_collection(expr: &Expr) -> bool {
+    let expr = match expr {
+        Expr::Call(call) => match &*call.func {
+            Expr::Attribute(attr) if matches!(attr.attr.as_str(), "items" | "values" | "keys") => {
+                &*attr.value
+            }
+            _ => return false,
+        },
+        other => other,
+    };
+    let name = match expr {
+        Expr::Tuple(tuple) => return tuple.elts.iter().any(names_small_collection),
+        other => dotted_name(other),
+    };
+    let Some(name) = name else { return false };
+    let last = name
+        .rsplit('.')
+        .next()
+        .unwrap_or(&name)
+        .to_ascii_lowercase();
+    last.split('_').any(|segment| {
+        SMALL_COLLECTION_WORDS.iter().any(|word| {
+            segment
+                .strip_prefix(word)
+                .is_some_and(|rest| matches!(rest, "" | "s" | "es" | "id" | "ids"))
+        })
+    })
 }
 
 fn range_len(bounds: &[u64]) -> u64 {
@@ -244,25 +385,19 @@ fn range_len(bounds: &[u64]) -> u64 {
     }
 }
 
-fn binds_name(target: &Expr, name: &str) -> bool {
+fn binds(target: &Expr, name: &str) -> bool {
     match target {
         Expr::Name(n) => n.id.as_str() == name,
-        Expr::Tuple(tuple) => tuple.elts.iter().any(|e| binds_name(e, name)),
+        Expr::Tuple(tuple) => tuple.elts.iter().any(|e| binds(e, name)),
         _ => false,
     }
 }
 
 /// Does the per-item coroutine bound itself (acquires a semaphore) or receive one?
-fn element_is_limited(checker: &Checker, element: &Expr) -> bool {
-    let Expr::Call(call) = element else {
+fn is_limited(checker: &Checker, work: &Expr) -> bool {
+    let Expr::Call(call) = work else {
         return false;
     };
-    // Look through `asyncio.create_task(work(x))` / `ensure_future(...)`.
-    if let Some(Expr::Call(inner)) = call.arguments.args.first() {
-        if element_is_limited(checker, &Expr::Call(inner.clone())) {
-            return true;
-        }
-    }
     let passes_limiter = call
         .arguments
         .args
