@@ -316,7 +316,7 @@ pub fn looks_like_limiter(expr: &Expr) -> bool {
         .next()
         .unwrap_or(&text)
         .to_ascii_lowercase();
-    ["sem", "limit", "throttle", "slot", "capacity", "concurren"]
+    ["sem", "limit", "throttle", "concurren"]
         .iter()
         .any(|needle| last.contains(needle))
 }

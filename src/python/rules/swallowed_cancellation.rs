@@ -344,8 +344,17 @@ fn awaits_cancelled_task(checker: &Checker, stmt: &ast::StmtTry) -> bool {
     if cancelled.is_empty() {
         return false;
     }
+    // Only simple statements directly in the `try` body: an await buried in a loop
+    // is one of many suspension points, not "wait for the task I cancelled".
     let mut awaited = AwaitedNames::default();
-    awaited.visit_body(&stmt.body);
+    for statement in &stmt.body {
+        if matches!(
+            statement,
+            Stmt::Expr(_) | Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::Return(_)
+        ) {
+            awaited.visit_stmt(statement);
+        }
+    }
     awaited.names.iter().any(|name| cancelled.contains(name))
 }
 
