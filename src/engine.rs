@@ -128,7 +128,9 @@ fn build_index(loaded: &[Loaded]) -> ProjectIndex {
     let summaries: Vec<_> = loaded
         .par_iter()
         .filter(|file| file.file.language == Language::Python)
-        .filter(|file| file.unreadable.is_none())
+        .filter(|file| {
+            file.unreadable.is_none() && python::worth_indexing(&file.source, &file.file.path)
+        })
         .filter_map(|file| {
             let text = &file.source;
             let module = ModuleName::from_path(&absolute(&file.file.path));

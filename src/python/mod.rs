@@ -89,3 +89,11 @@ fn lint_module(
     diagnostics.dedup_by(|a, b| a.start == b.start && a.rule == b.rule);
     diagnostics
 }
+
+/// Cheap byte test: can this module contribute to the index? Only modules that
+/// define coroutines (`async def`) or re-export names (`__init__.py`) can make a
+/// call elsewhere resolve to a coroutine.
+pub fn worth_indexing(source: &str, path: &std::path::Path) -> bool {
+    memchr::memmem::find(source.as_bytes(), b"async def").is_some()
+        || path.file_name().is_some_and(|name| name == "__init__.py")
+}
