@@ -44,6 +44,8 @@ impl Language {
 pub struct SourceFile {
     pub path: PathBuf,
     pub language: Language,
+    /// The directory named on the command line that this file was found under.
+    pub root: Option<PathBuf>,
 }
 
 /// A path that could not be walked: missing, unreadable directory, broken link, loop.
@@ -81,6 +83,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             found.files.push(SourceFile {
                 path: path.clone(),
                 language: Language::of(path).unwrap_or(Language::Python),
+                root: None,
             });
         }
     }
@@ -112,6 +115,7 @@ fn walk_directory(root: &Path, found: &mut Discovered) {
                     found.files.push(SourceFile {
                         path: clean(entry.path()),
                         language,
+                        root: Some(root.to_path_buf()),
                     });
                 }
             }

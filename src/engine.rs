@@ -134,16 +134,74 @@ fn build_index(loaded: &[Loaded]) -> ProjectIndex {
         .filter_map(|file| {
             let text = &file.source;
             let module = ModuleName::from_path(&absolute(&file.file.path));
-            std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(text, &module)))
-                .ok()
-                .flatten()
+            let summary =
+                std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(text, &module)))
+                    .ok()
+                    .flatten()?;
+            Some((summary, root_relative_modules(&file.file)))
         })
         .collect();
     let mut index = ProjectIndex::default();
-    for summary in summaries {
+    for (summary, aliases) in summaries {
+        for alias in aliases {
+            if alias != summary.name {
+                let mut aliased = summary.clone();
+                aliased.name = alias;
+                index.insert(aliased);
+            }
+        }
         index.insert(summary);
     }
     index
+}
+
+/// Module names of a file relative to the directory it was found under, for folders
+/// without `__init__.py` (namespace packages, `src/` layouts):
+/// `proj/src/shop/client.py` under `proj` → `shop.client`; under `proj/src/shop` →
+/// `client` and `shop.client`.
+fn root_relative_modules(file: &SourceFile) -> Vec<String> {
+    let Some(relative) = root_relative_module(file) else {
+        return Vec::new();
+    };
+    let root_name = file
+        .root
+        .as_deref()
+        .and_then(|root| {
+            absolute(root)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .filter(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_') && name != "src");
+    match root_name {
+        Some(root_name) => vec![format!("{root_name}.{relative}"), relative],
+        None => vec![relative],
+    }
+}
+
+fn root_relative_module(file: &SourceFile) -> Option<String> {
+    let root = file.root.as_ref()?;
+    let relative = match file.path.strip_prefix(root) {
+        Ok(relative) => relative,
+        // Paths under `.` are stored without their `./` prefix.
+        Err(_) if root == Path::new(".") => file.path.as_path(),
+        Err(_) => return None,
+    };
+    let relative = relative.strip_prefix("src").unwrap_or(relative);
+    let mut parts: Vec<String> = relative
+        .iter()
+        .map(|part| part.to_string_lossy().into_owned())
+        .collect();
+    let last = parts.pop()?;
+    let stem = last
+        .strip_suffix(".pyi")
+        .or_else(|| last.strip_suffix(".py"))?;
+    if stem != "__init__" {
+        parts.push(stem.to_string());
+    }
+    let all_identifiers = parts
+        .iter()
+        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'));
+    (all_identifiers && !parts.is_empty()).then(|| parts.join("."))
 }
 
 fn lint_loaded(file: Loaded, index: &ProjectIndex, settings: &Settings) -> FileReport {
