@@ -9,7 +9,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::python::checker::Checker;
-use crate::python::index::dotted_name;
+use crate::python::index::{dotted_name, top_level_statements};
 use crate::registry::Rule;
 
 /// Exception classes whose handlers catch `asyncio.CancelledError`.
@@ -179,7 +179,13 @@ fn hands_off_exception(checker: &Checker, handler: &ast::ExceptHandlerExceptHand
         fn visit_stmt(&mut self, stmt: &'s Stmt) {
             match stmt {
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-                Stmt::Assign(assign) if self.is_caught(&assign.value) => self.found = true,
+                Stmt::Assign(assign) if self.is_caught(&assign.value) => {
+                    self.found |= assign.targets.iter().all(|target| match target {
+                        // `exc_val = exc` counts only if `raise exc_val` follows.
+                        Expr::Name(name) => self.function_raises(name.id.as_str()),
+                        _ => true,
+                    });
+                }
                 _ => visitor::walk_stmt(self, stmt),
             }
         }
@@ -195,6 +201,19 @@ fn hands_off_exception(checker: &Checker, handler: &ast::ExceptHandlerExceptHand
         }
     }
     impl Finder<'_, '_> {
+        fn function_raises(&self, name: &str) -> bool {
+            self.checker
+                .semantic
+                .current_function()
+                .is_some_and(|function| {
+                    top_level_statements(&function.body).any(|stmt| match stmt {
+                    Stmt::Raise(raise) => {
+                        matches!(raise.exc.as_deref(), Some(Expr::Name(n)) if n.id.as_str() == name)
+                    }
+                    _ => false,
+                })
+                })
+        }
         fn is_caught(&self, expr: &Expr) -> bool {
             matches!(expr, Expr::Name(n) if n.id.as_str() == self.caught)
         }
