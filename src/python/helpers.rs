@@ -3,6 +3,8 @@
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
 
+use super::checker::Checker;
+
 /// Is `name` read anywhere in `body` (including nested functions, which may close
 /// over it)?
 pub fn name_is_read(body: &[Stmt], name: &str) -> bool {
@@ -46,12 +48,22 @@ pub fn name_is_read(body: &[Stmt], name: &str) -> bool {
     finder.found
 }
 
-/// The plain name an assignment binds, if it binds exactly one plain name.
-pub fn single_name_target(assign: &ast::StmtAssign) -> Option<&ast::ExprName> {
-    match assign.targets.as_slice() {
-        [Expr::Name(name)] => Some(name),
-        _ => None,
-    }
+/// `name = call(...)` inside a function, where `what(call)` says the call makes
+/// something that must be used and `name` is never read again in that function.
+/// Module and class attributes are skipped: they can be read from elsewhere.
+pub fn unread_call_result<'a, T>(
+    checker: &Checker<'a>,
+    assign: &'a ast::StmtAssign,
+    what: impl FnOnce(&ast::ExprCall) -> Option<T>,
+) -> Option<(&'a ast::ExprName, &'a ast::ExprCall, T)> {
+    let ([Expr::Name(target)], Expr::Call(call)) = (assign.targets.as_slice(), &*assign.value)
+    else {
+        return None;
+    };
+    let function = checker.semantic.current_function()?;
+    // The cheap test first: the body walk only runs for the few calls that matter.
+    let made = what(call)?;
+    (!name_is_read(&function.body, target.id.as_str())).then_some((target, call, made))
 }
 
 /// Is this the literal `True`?

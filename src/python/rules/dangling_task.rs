@@ -7,7 +7,7 @@ use ruff_python_ast::{self as ast, Expr};
 use ruff_text_size::Ranged;
 
 use crate::python::checker::Checker;
-use crate::python::helpers::{name_is_read, single_name_target};
+use crate::python::helpers::unread_call_result;
 use crate::registry::Rule;
 
 const TASK_FACTORIES: &[&str] = &[
@@ -42,16 +42,9 @@ pub fn expression_statement(checker: &mut Checker, stmt: &ast::StmtExpr) {
 }
 
 pub fn assignment(checker: &mut Checker, assign: &ast::StmtAssign) {
-    let (Some(target), Expr::Call(call)) = (single_name_target(assign), &*assign.value) else {
-        return;
-    };
-    let Some(function) = checker.semantic.current_function() else {
-        return;
-    };
-    let Some(factory) = task_factory(checker, call) else {
-        return;
-    };
-    if !name_is_read(&function.body, target.id.as_str()) {
+    if let Some((target, call, factory)) =
+        unread_call_result(checker, assign, |call| task_factory(checker, call))
+    {
         let message = format!(
             "the task from `{factory}(...)` is stored in `{}`, which is never used again: nothing keeps the task alive or sees its exception",
             target.id

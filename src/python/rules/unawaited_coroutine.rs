@@ -8,7 +8,7 @@ use ruff_python_ast::{self as ast, BoolOp, Expr, UnaryOp};
 use ruff_text_size::Ranged;
 
 use crate::python::checker::Checker;
-use crate::python::helpers::{name_is_read, single_name_target};
+use crate::python::helpers::unread_call_result;
 use crate::python::semantic::Binding;
 use crate::registry::Rule;
 
@@ -63,17 +63,9 @@ pub fn boolean_test(checker: &mut Checker, test: &Expr) {
 
 /// `coro = fetch(1)` where `coro` is never read again in the function.
 pub fn assignment(checker: &mut Checker, assign: &ast::StmtAssign) {
-    let (Some(target), Expr::Call(call)) = (single_name_target(assign), &*assign.value) else {
-        return;
-    };
-    // Module and class attributes can be read from elsewhere.
-    let Some(function) = checker.semantic.current_function() else {
-        return;
-    };
-    let Some(callee) = coroutine_callee(checker, call) else {
-        return;
-    };
-    if !name_is_read(&function.body, target.id.as_str()) {
+    if let Some((target, call, callee)) =
+        unread_call_result(checker, assign, |call| coroutine_callee(checker, call))
+    {
         report(
             checker,
             call,
