@@ -98,21 +98,65 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
     if bytes.starts_with(BYTE_ORDER_MARK) {
         bytes.drain(..BYTE_ORDER_MARK.len());
     }
-    String::from_utf8(bytes).map_err(|error| {
+    String::from_utf8(bytes).or_else(|error| {
         let offset = error.utf8_error().valid_up_to();
         let bytes = error.into_bytes();
+        if let Some(text) = decode_declared(&bytes) {
+            return Ok(text);
+        }
         let binary = memchr::memchr(0, &bytes).is_some();
         let message = if binary {
             format!("file looks binary (NUL bytes; invalid UTF-8 at byte {offset}); asynclint reads source files as UTF-8 text")
         } else {
             format!("file is not valid UTF-8 (invalid byte at offset {offset}); asynclint reads source files as UTF-8")
         };
-        DecodeError {
+        Err(DecodeError {
             message,
             offset,
             lossy: (!binary).then(|| String::from_utf8_lossy(&bytes).into_owned()),
-        }
+        })
     })
+}
+
+/// Decodes a file whose first or second line declares its encoding (PEP 263:
+/// `# -*- coding: latin-1 -*-`), as Python itself does.
+fn decode_declared(bytes: &[u8]) -> Option<String> {
+    let label = coding_declaration(bytes)?;
+    let label = match label.as_str() {
+        "latin-1" | "latin_1" | "iso-8859-1" | "iso8859-1" | "l1" => "iso-8859-1",
+        other => other,
+    };
+    let encoding = encoding_rs::Encoding::for_label(label.as_bytes())?;
+    encoding
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|text| text.into_owned())
+}
+
+/// The encoding named in a coding comment on one of the first two lines.
+fn coding_declaration(bytes: &[u8]) -> Option<String> {
+    for line in bytes.split(|&b| b == b'\n').take(2) {
+        let line = String::from_utf8_lossy(line);
+        let trimmed = line.trim_start();
+        if !trimmed.starts_with('#') {
+            continue;
+        }
+        let Some(at) = trimmed.find("coding") else {
+            continue;
+        };
+        let rest = &trimmed[at + "coding".len()..];
+        let Some(rest) = rest.strip_prefix([':', '=']) else {
+            continue;
+        };
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        if !name.is_empty() {
+            return Some(name.to_ascii_lowercase());
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -129,6 +173,17 @@ mod tests {
         let c = text.find('c').unwrap();
         assert_eq!(index.position(text, c), Position { line: 3, column: 1 });
         assert_eq!(index.line_text(text, 1), "bé = x");
+    }
+
+    #[test]
+    fn decode_honours_a_coding_declaration() {
+        let latin1 = b"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n".to_vec();
+        assert_eq!(
+            decode(latin1).unwrap(),
+            "# -*- coding: latin-1 -*-\nname = 'café'\n"
+        );
+        let undeclared = b"name = 'caf\xe9'\n".to_vec();
+        assert!(decode(undeclared).is_err());
     }
 
     #[test]
