@@ -58,6 +58,21 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A semaphore or limiter, by name (`sem`, `self._limit`) or by origin
+    /// (`gate = asyncio.Semaphore(10)`).
+    pub fn is_limiter(&self, expr: &Expr) -> bool {
+        super::index::looks_like_limiter(expr)
+            || self.semantic.origin(expr).is_some_and(|origin| {
+                matches!(
+                    origin.as_str(),
+                    "asyncio.Semaphore"
+                        | "asyncio.BoundedSemaphore"
+                        | "anyio.Semaphore"
+                        | "anyio.CapacityLimiter"
+                )
+            })
+    }
+
     /// True inside the arguments of a call that ships work to a thread.
     pub fn in_offloaded_arguments(&self) -> bool {
         self.offloaded > 0
@@ -108,7 +123,7 @@ impl<'a> Checker<'a> {
             && with
                 .items
                 .iter()
-                .any(|item| super::index::looks_like_limiter(&item.context_expr));
+                .any(|item| self.is_limiter(&item.context_expr));
         for item in &with.items {
             self.visit_with_item(item);
         }

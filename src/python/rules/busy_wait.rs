@@ -24,11 +24,17 @@ pub fn while_loop(checker: &mut Checker, stmt: &ast::StmtWhile) {
         _ => return,
     };
     let header = TextRange::new(stmt.start(), stmt.test.end());
+    // Polling a child process (`proc.poll()`, `proc.returncode`) has its own fix.
+    let help = if condition.contains(".poll()") || condition.contains("returncode") {
+        "start the child with `asyncio.create_subprocess_exec(...)` and `await proc.wait()`"
+    } else {
+        "wait on an `asyncio.Event` instead: `await event.wait()`, with `event.set()` where the condition changes"
+    };
     checker.report(
         Rule::BusyWait,
         header,
         format!("this loop only sleeps while polling `{condition}`: it wakes up for nothing and reacts late"),
-        "wait on an `asyncio.Event` instead: `await event.wait()`, with `event.set()` where the condition changes".to_string(),
+        help.to_string(),
     );
 }
 

@@ -351,11 +351,20 @@ fn awaits_cancelled_task(checker: &Checker, stmt: &ast::StmtTry) -> bool {
     let Some(function) = checker.semantic.current_function() else {
         return false;
     };
-    let mut cancelled = cancelled_before(&function.body, stmt.end());
+    let in_function = cancelled_before(&function.body, stmt.end());
+    let mut cancelled: HashSet<String> = in_function
+        .direct
+        .into_iter()
+        .chain(in_function.collections)
+        .collect();
+    // A single task attribute cancelled by another method (`stop()` cancels
+    // `self._reader`, `close()` awaits it). Collections are not taken class-wide: a
+    // method that gathers `self.jobs` without cancelling them must still re-raise.
     if let Some(class) = checker.semantic.enclosing_class() {
         let in_class = cancelled_before(&class.body, class.end());
         cancelled.extend(
             in_class
+                .direct
                 .into_iter()
                 .filter(|name| name.starts_with("self.")),
         );
@@ -377,13 +386,22 @@ fn awaits_cancelled_task(checker: &Checker, stmt: &ast::StmtTry) -> bool {
     awaited.names.iter().any(|name| cancelled.contains(name))
 }
 
-/// Names (`task`, `self._task`, `tasks`) on which `.cancel()` is called before `until`;
-/// for `for t in tasks: t.cancel()` the collection `tasks` counts as cancelled too.
-fn cancelled_before(body: &[Stmt], until: TextSize) -> HashSet<String> {
+/// What `.cancel()` was called on before a point of the code.
+#[derive(Default)]
+struct Cancelled {
+    /// `task.cancel()`, `self._task.cancel()`.
+    direct: HashSet<String>,
+    /// `for t in tasks: t.cancel()` → `tasks` (also `self._jobs` for
+    /// `for t in self._jobs.values()`).
+    collections: HashSet<String>,
+}
+
+/// Collects the names on which `.cancel()` is called before `until`.
+fn cancelled_before(body: &[Stmt], until: TextSize) -> Cancelled {
     #[derive(Default)]
     struct Cancels {
         until: TextSize,
-        names: HashSet<String>,
+        found: Cancelled,
         loops: Vec<(String, String)>,
     }
     impl<'a> Visitor<'a> for Cancels {
@@ -392,9 +410,10 @@ fn cancelled_before(body: &[Stmt], until: TextSize) -> HashSet<String> {
                 return;
             }
             if let Stmt::For(stmt_for) = stmt {
-                if let (Some(target), Some(iter)) =
-                    (dotted_name(&stmt_for.target), dotted_name(&stmt_for.iter))
-                {
+                if let (Some(target), Some(iter)) = (
+                    dotted_name(&stmt_for.target),
+                    collection_name(&stmt_for.iter),
+                ) {
                     self.loops.push((target, iter));
                     visitor::walk_stmt(self, stmt);
                     self.loops.pop();
@@ -410,10 +429,10 @@ fn cancelled_before(body: &[Stmt], until: TextSize) -> HashSet<String> {
                         if let Some(name) = dotted_name(&attr.value) {
                             for (target, iter) in &self.loops {
                                 if *target == name {
-                                    self.names.insert(iter.clone());
+                                    self.found.collections.insert(iter.clone());
                                 }
                             }
-                            self.names.insert(name);
+                            self.found.direct.insert(name);
                         }
                     }
                 }
@@ -426,7 +445,23 @@ fn cancelled_before(body: &[Stmt], until: TextSize) -> HashSet<String> {
         ..Cancels::default()
     };
     cancels.visit_body(body);
-    cancels.names
+    cancels.found
+}
+
+/// `tasks`, `self._jobs` for `self._jobs.values()`, `list(tasks)`.
+fn collection_name(iterable: &Expr) -> Option<String> {
+    match iterable {
+        Expr::Call(call) => match &*call.func {
+            Expr::Attribute(attr) if matches!(attr.attr.as_str(), "values" | "copy" | "keys") => {
+                dotted_name(&attr.value)
+            }
+            Expr::Name(name) if matches!(name.id.as_str(), "list" | "tuple" | "set") => {
+                collection_name(call.arguments.args.first()?)
+            }
+            _ => None,
+        },
+        other => dotted_name(other),
+    }
 }
 
 /// Dotted names appearing inside `await` expressions (`await task`,

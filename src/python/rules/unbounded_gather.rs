@@ -326,12 +326,12 @@ fn unbounded_iterable(checker: &Checker, iterable: &Expr, target: &Expr) -> bool
             _ => true,
         },
         Expr::Name(name) => {
+            let assigned = checker.semantic.assigned_value(name.id.as_str());
             // `results = await asyncio.gather(...)`: one item per finished task, a
-            // fan-out that has already happened.
-            let awaited = matches!(
-                checker.semantic.assigned_value(name.id.as_str()),
-                Some(Expr::Await(_))
-            );
+            // fan-out that has already happened. (`ids = await list_ids()` is data.)
+            let awaited = matches!(assigned, Some(Expr::Await(awaited)) if is_fan_in(checker, &awaited.value));
+            // `batch = ids[i:i + 50]`: a fixed-size batch.
+            let sliced = matches!(assigned, Some(Expr::Subscript(subscript)) if subscript.slice.is_slice_expr());
             let structured_varargs = matches!(
                 checker.semantic.lookup(name.id.as_str()),
                 Some(Binding::VarArgs)
@@ -340,11 +340,22 @@ fn unbounded_iterable(checker: &Checker, iterable: &Expr, target: &Expr) -> bool
                 .loops
                 .iter()
                 .any(|outer| binds(&outer.target, name.id.as_str()));
-            !awaited && !structured_varargs && !is_batch
+            !awaited && !sliced && !structured_varargs && !is_batch
         }
         Expr::Attribute(_) => true,
         _ => false,
     }
+}
+
+/// `asyncio.gather(...)`, `asyncio.wait(...)`: results of tasks that already ran.
+fn is_fan_in(checker: &Checker, awaited: &Expr) -> bool {
+    let Expr::Call(call) = awaited else {
+        return false;
+    };
+    matches!(
+        checker.semantic.qualified_name(&call.func).as_deref(),
+        Some("asyncio.gather" | "asyncio.wait")
+    )
 }
 
 /// `self.nodes.values()`, `target_nodes`, `for broker_id in ...`.
