@@ -40,6 +40,8 @@ impl RunReport {
 /// A file read from disk: its text, or why it cannot be linted.
 struct Loaded {
     file: SourceFile,
+    /// The dotted module name, found once (it stats `__init__.py` up the tree).
+    module: ModuleName,
     /// The decoded text (for an undecodable file, the text with invalid bytes
     /// replaced, or nothing for a binary file).
     source: String,
@@ -87,10 +89,12 @@ fn run_in_pool(paths: &[PathBuf], settings: &Settings) -> RunReport {
 }
 
 fn load(file: SourceFile) -> Loaded {
+    let module = ModuleName::from_path(&absolute(&file.path));
     match std::fs::read(&file.path) {
         Ok(bytes) => match decode(bytes) {
             Ok(source) => Loaded {
                 file,
+                module,
                 source,
                 unreadable: None,
                 io_error: None,
@@ -105,6 +109,7 @@ fn load(file: SourceFile) -> Loaded {
                     .with_help("save the file as UTF-8, or exclude it from linting");
                 Loaded {
                     file,
+                    module,
                     source: error.lossy.unwrap_or_default(),
                     unreadable: Some(diagnostic),
                     io_error: None,
@@ -115,6 +120,7 @@ fn load(file: SourceFile) -> Loaded {
             let message = format!("cannot read file: {error}");
             Loaded {
                 file,
+                module,
                 source: String::new(),
                 unreadable: Some(Diagnostic::new(Rule::SyntaxError, 0, 0, message.clone())),
                 io_error: Some(message),
@@ -133,9 +139,9 @@ fn build_index(loaded: &[Loaded]) -> ProjectIndex {
         })
         .filter_map(|file| {
             let text = &file.source;
-            let module = ModuleName::from_path(&absolute(&file.file.path));
+            let module = &file.module;
             let summary =
-                std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(text, &module)))
+                std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(text, module)))
                     .ok()
                     .flatten()?;
             Some((summary, root_relative_modules(&file.file)))
@@ -207,12 +213,13 @@ fn root_relative_module(file: &SourceFile) -> Option<String> {
 fn lint_loaded(file: Loaded, index: &ProjectIndex, settings: &Settings) -> FileReport {
     let Loaded {
         file,
+        module,
         source,
         unreadable,
         ..
     } = file;
     let diagnostics = match unreadable {
-        None => lint_source(&file, &source, index, settings),
+        None => lint_source(&file, &module, &source, index, settings),
         Some(diagnostic) => vec![diagnostic],
     };
     let lines = LineIndex::new(&source);
@@ -230,15 +237,13 @@ fn lint_loaded(file: Loaded, index: &ProjectIndex, settings: &Settings) -> FileR
 /// Lints one file, turning a panic in the linter into a finding for that file.
 fn lint_source(
     file: &SourceFile,
+    module: &ModuleName,
     source: &str,
     index: &ProjectIndex,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| match file.language {
-        Language::Python => {
-            let module = ModuleName::from_path(&absolute(&file.path));
-            python::lint(source, &module, index, settings)
-        }
+        Language::Python => python::lint(source, module, index, settings),
     }));
     outcome.unwrap_or_else(|payload| {
         let reason = payload
