@@ -11,6 +11,19 @@ use std::path::{Path, PathBuf};
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
+impl FunctionInfo {
+    /// Summarizes a definition; `returns` is its qualified return annotation.
+    pub fn new(def: &ast::StmtFunctionDef, returns: Option<String>) -> Self {
+        FunctionInfo {
+            is_async: def.is_async,
+            self_limited: def.is_async && acquires_semaphore(&def.body),
+            // A coroutine function returns a coroutine, whatever it is annotated with.
+            returns: returns.filter(|_| !def.is_async),
+            raises: top_level_statements(&def.body).any(|stmt| stmt.is_raise_stmt()),
+        }
+    }
+}
+
 /// What the index knows about one function or method.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FunctionInfo {
@@ -154,16 +167,11 @@ fn merge_function(
     def: &ast::StmtFunctionDef,
     module: &ModuleSummary,
 ) {
-    let returns = match (&def.returns, def.is_async) {
-        (Some(returns), false) => annotation_target(returns, module),
-        _ => None,
-    };
-    let info = FunctionInfo {
-        is_async: def.is_async,
-        self_limited: def.is_async && acquires_semaphore(&def.body),
-        returns,
-        raises: top_level_statements(&def.body).any(|stmt| stmt.is_raise_stmt()),
-    };
+    let returns = def
+        .returns
+        .as_deref()
+        .and_then(|returns| annotation_target(returns, module));
+    let info = FunctionInfo::new(def, returns);
     // A name defined both sync and async (e.g. under `if sys.version_info`) is only
     // trusted to be a coroutine function when every definition is async.
     functions
@@ -631,14 +639,6 @@ impl<'a> Modules<'a> {
                 _ => None,
             }
         })
-    }
-
-    /// Is this qualified name a function (or method) defined with `async def`?
-    pub fn is_coroutine_function(&self, qualified: &str) -> Option<&'a FunctionInfo> {
-        match self.symbol(qualified)? {
-            Symbol::Function(info) if info.is_async => Some(info),
-            _ => None,
-        }
     }
 
     /// Is this qualified name a class of the project?

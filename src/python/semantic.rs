@@ -5,11 +5,12 @@
 //! callee?" (`time.sleep` for `t.sleep` after `import time as t`) or "what produced
 //! this value?" (`threading.Lock` for `self._lock`).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
-use super::index::{import_bindings, top_level_statements, Modules, Symbol};
+use super::index::{import_bindings, top_level_statements, FunctionInfo, Modules, Symbol};
 
 /// What a name is bound to in a scope. When a scope binds a name several times, the
 /// most telling binding is kept (see [`Binding::rank`]).
@@ -267,47 +268,43 @@ impl<'a> Semantic<'a> {
         uses("trio") && !uses("asyncio")
     }
 
-    /// Is this callee a function of the project whose body contains a `raise`?
-    pub fn raises_in_body(&self, callee: &Expr) -> bool {
+    /// The function a callee refers to: a `def` in scope (nested ones included, a
+    /// local definition shadowing any import), or a function or method of the
+    /// project reached through imports, `self`, or a value's origin.
+    pub fn function(&self, callee: &Expr) -> Option<Cow<'a, FunctionInfo>> {
+        self.function_at_depth(callee, 0)
+    }
+
+    fn function_at_depth(&self, callee: &Expr, depth: usize) -> Option<Cow<'a, FunctionInfo>> {
         if let Expr::Name(name) = callee {
             if let Some(Binding::Function(def, _)) = self.lookup(name.id.as_str()) {
-                return top_level_statements(&def.body).any(|stmt| stmt.is_raise_stmt());
+                let returns = def
+                    .returns
+                    .as_deref()
+                    .and_then(|returns| self.annotation_name(returns, depth + 1));
+                return Some(Cow::Owned(FunctionInfo::new(def, returns)));
             }
         }
-        self.qualified_name(callee)
-            .and_then(|qualified| match self.modules.symbol(&qualified) {
-                Some(Symbol::Function(info)) => Some(info.raises),
-                _ => None,
-            })
-            .unwrap_or(false)
+        let qualified = self.qualified_at_depth(callee, depth)?;
+        match self.modules.symbol(&qualified)? {
+            Symbol::Function(info) => Some(Cow::Borrowed(info)),
+            _ => None,
+        }
     }
 
     /// Is this callee declared `-> NoReturn` / `-> Never` (so a call always raises)?
     pub fn never_returns(&self, callee: &Expr) -> bool {
-        let returns = match callee {
-            Expr::Name(name) => match self.lookup(name.id.as_str()) {
-                Some(Binding::Function(def, _)) => def
-                    .returns
-                    .as_deref()
-                    .and_then(|returns| self.qualified_name(returns)),
-                _ => None,
-            },
-            _ => self.qualified_name(callee).and_then(|qualified| {
-                match self.modules.symbol(&qualified) {
-                    Some(Symbol::Function(info)) => info.returns.clone(),
-                    _ => None,
-                }
-            }),
-        };
-        returns.is_some_and(|returns| {
-            matches!(
-                returns.as_str(),
-                "typing.NoReturn"
-                    | "typing.Never"
-                    | "typing_extensions.NoReturn"
-                    | "typing_extensions.Never"
-            )
-        })
+        self.function(callee)
+            .and_then(|function| function.returns.clone())
+            .is_some_and(|returns| {
+                matches!(
+                    returns.as_str(),
+                    "typing.NoReturn"
+                        | "typing.Never"
+                        | "typing_extensions.NoReturn"
+                        | "typing_extensions.Never"
+                )
+            })
     }
 
     pub fn at_module_level(&self) -> bool {
@@ -415,21 +412,9 @@ impl<'a> Semantic<'a> {
     /// return type of a sync function of the project, or (for callees outside the
     /// project) the callee itself, e.g. `threading.Lock`, `asyncio.get_event_loop`.
     fn call_result(&self, call: &ast::ExprCall, depth: usize) -> Option<String> {
-        if let Expr::Name(name) = &*call.func {
-            if let Some(Binding::Function(def, _)) = self.lookup(name.id.as_str()) {
-                return match (&def.returns, def.is_async) {
-                    (Some(returns), false) => self.annotation_name(returns, depth + 1),
-                    _ => None,
-                };
-            }
-        }
-        let callee = self.qualified_at_depth(&call.func, depth)?;
-        match self.modules.symbol(&callee) {
-            Some(Symbol::Function(info)) => match info.is_async {
-                false => info.returns.clone(),
-                true => None,
-            },
-            _ => Some(callee),
+        match self.function_at_depth(&call.func, depth) {
+            Some(function) => function.returns.clone(),
+            None => self.qualified_at_depth(&call.func, depth),
         }
     }
 

@@ -225,7 +225,13 @@ fn hands_off_exception(checker: &Checker, handler: &ast::ExceptHandlerExceptHand
                     "append" | "add" | "put" | "put_nowait" | "set_exception" | "send" | "throw"
                 )
             );
-            collects || self.checker.semantic.raises_in_body(callee)
+            // A helper of the project that contains a `raise` may re-raise it.
+            collects
+                || self
+                    .checker
+                    .semantic
+                    .function(callee)
+                    .is_some_and(|function| function.raises)
         }
     }
     let Some(name) = &handler.name else {

@@ -9,7 +9,6 @@ use ruff_text_size::Ranged;
 
 use crate::python::checker::Checker;
 use crate::python::helpers::unread_call_result;
-use crate::python::semantic::Binding;
 use crate::registry::Rule;
 
 /// asyncio functions that return a coroutine (not a future or a task).
@@ -102,23 +101,12 @@ fn report(checker: &mut Checker, call: &ast::ExprCall, callee: &str, usage: Usag
 
 /// If this call creates a coroutine, the callee as written in the source.
 fn coroutine_callee(checker: &Checker, call: &ast::ExprCall) -> Option<String> {
-    let written = checker.text(&*call.func).to_string();
-    // A nested `async def` in the same function is resolved through its binding.
-    if let Expr::Name(name) = &*call.func {
-        if let Some(Binding::Function(def, _)) = checker.semantic.lookup(name.id.as_str()) {
-            return def.is_async.then_some(written);
-        }
-    }
-    let qualified = checker.semantic.qualified_name(&call.func)?;
-    if ASYNCIO_COROUTINE_FUNCTIONS.contains(&qualified.as_str())
-        || checker
+    let is_coroutine_function = match checker.semantic.function(&call.func) {
+        Some(function) => function.is_async,
+        None => checker
             .semantic
-            .modules
-            .is_coroutine_function(&qualified)
-            .is_some()
-    {
-        Some(written)
-    } else {
-        None
-    }
+            .qualified_name(&call.func)
+            .is_some_and(|qualified| ASYNCIO_COROUTINE_FUNCTIONS.contains(&qualified.as_str())),
+    };
+    is_coroutine_function.then(|| checker.text(&*call.func).to_string())
 }

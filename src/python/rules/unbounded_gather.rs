@@ -17,9 +17,7 @@ use ruff_text_size::Ranged;
 
 use crate::python::checker::Checker;
 use crate::python::helpers::int_literal;
-use crate::python::index::{
-    acquires_semaphore, dotted_name, looks_like_limiter, top_level_statements,
-};
+use crate::python::index::{dotted_name, looks_like_limiter, top_level_statements};
 use crate::python::semantic::Binding;
 use crate::registry::Rule;
 
@@ -418,14 +416,8 @@ fn is_limited(checker: &Checker, work: &Expr) -> bool {
     if passes_limiter {
         return true;
     }
-    if let Expr::Name(name) = &*call.func {
-        if let Some(Binding::Function(def, _)) = checker.semantic.lookup(name.id.as_str()) {
-            return acquires_semaphore(&def.body);
-        }
-    }
     checker
         .semantic
-        .qualified_name(&call.func)
-        .and_then(|qualified| checker.semantic.modules.is_coroutine_function(&qualified))
-        .is_some_and(|info| info.self_limited)
+        .function(&call.func)
+        .is_some_and(|function| function.self_limited)
 }
