@@ -248,33 +248,41 @@ fn value_origin(
     }
 }
 
-/// The class an annotation names: `Client`, `mod.Client`, `"Client"`,
-/// `Optional[Client]`, `Client | None`.
+/// The class an annotation names, qualified with the module's imports.
 pub fn annotation_target(annotation: &Expr, module: &ModuleSummary) -> Option<String> {
+    annotated_class(annotation, &|expr| module.qualify(expr))
+}
+
+/// The class an annotation names: `Client`, `mod.Client`, `"Client"`,
+/// `Optional[Client]`, `Client | None`. `qualify` resolves a dotted name in the
+/// annotation's scope (the module for the index, the scopes for the checker).
+pub fn annotated_class(
+    annotation: &Expr,
+    qualify: &dyn Fn(&Expr) -> Option<String>,
+) -> Option<String> {
     match annotation {
-        Expr::Name(_) | Expr::Attribute(_) => module.qualify(annotation),
+        Expr::Name(_) | Expr::Attribute(_) => qualify(annotation),
         Expr::StringLiteral(string) => {
-            let text = string.value.to_str();
-            let parsed = ruff_python_parser::parse_expression(text).ok()?;
-            let inner = parsed.expr();
-            match inner {
+            let parsed = ruff_python_parser::parse_expression(string.value.to_str()).ok()?;
+            match parsed.expr() {
+                // A string inside a string annotation is not a class.
                 Expr::StringLiteral(_) => None,
-                other => annotation_target(other, module),
+                inner => annotated_class(inner, qualify),
             }
         }
         Expr::Subscript(subscript) => {
-            let outer = module.qualify(&subscript.value)?;
+            let outer = qualify(&subscript.value)?;
             if outer.ends_with("Optional") {
-                annotation_target(&subscript.slice, module)
+                annotated_class(&subscript.slice, qualify)
             } else {
                 None
             }
         }
         Expr::BinOp(binop) if binop.right.is_none_literal_expr() => {
-            annotation_target(&binop.left, module)
+            annotated_class(&binop.left, qualify)
         }
         Expr::BinOp(binop) if binop.left.is_none_literal_expr() => {
-            annotation_target(&binop.right, module)
+            annotated_class(&binop.right, qualify)
         }
         _ => None,
     }
@@ -318,15 +326,22 @@ pub fn looks_like_limiter(expr: &Expr) -> bool {
         Expr::Call(call) => dotted_name(&call.func),
         other => dotted_name(other),
     };
-    let Some(text) = text else { return false };
-    let last = text
-        .rsplit('.')
-        .next()
-        .unwrap_or(&text)
-        .to_ascii_lowercase();
+    let Some(last) = text.as_deref().map(last_segment_lowercase) else {
+        return false;
+    };
     ["sem", "limit", "throttle", "concurren"]
         .iter()
         .any(|needle| last.contains(needle))
+}
+
+/// `self._Sem` → `_sem`: the last component of a dotted name, lowercased, for the
+/// naming heuristics.
+pub fn last_segment_lowercase(dotted: &str) -> String {
+    dotted
+        .rsplit('.')
+        .next()
+        .unwrap_or(dotted)
+        .to_ascii_lowercase()
 }
 
 /// `a.b.c` for a chain of names and attributes.

@@ -10,7 +10,9 @@ use std::collections::HashMap;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
-use super::index::{import_bindings, top_level_statements, FunctionInfo, Modules, Symbol};
+use super::index::{
+    annotated_class, import_bindings, top_level_statements, FunctionInfo, Modules, Symbol,
+};
 
 /// What a name is bound to in a scope. When a scope binds a name several times, the
 /// most telling binding is kept (see [`Binding::rank`]).
@@ -423,36 +425,7 @@ impl<'a> Semantic<'a> {
         if depth > MAX_ORIGIN_DEPTH {
             return None;
         }
-        match annotation {
-            Expr::Subscript(subscript) => {
-                let outer = self.qualified_at_depth(&subscript.value, depth + 1)?;
-                if outer.ends_with("Optional") {
-                    self.annotation_name(&subscript.slice, depth + 1)
-                } else {
-                    None
-                }
-            }
-            Expr::BinOp(binop) => {
-                if binop.right.is_none_literal_expr() {
-                    self.annotation_name(&binop.left, depth + 1)
-                } else if binop.left.is_none_literal_expr() {
-                    self.annotation_name(&binop.right, depth + 1)
-                } else {
-                    None
-                }
-            }
-            Expr::Name(_) | Expr::Attribute(_) => self.qualified_at_depth(annotation, depth + 1),
-            Expr::StringLiteral(string) => {
-                let parsed = ruff_python_parser::parse_expression(string.value.to_str()).ok()?;
-                match parsed.expr() {
-                    Expr::Name(_) | Expr::Attribute(_) => {
-                        self.qualified_at_depth(parsed.expr(), depth + 1)
-                    }
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
+        annotated_class(annotation, &|expr| self.qualified_at_depth(expr, depth + 1))
     }
 
     /// The value a plain name was assigned from, if the binding is a single value.

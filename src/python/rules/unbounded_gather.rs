@@ -17,7 +17,7 @@ use ruff_text_size::Ranged;
 
 use crate::python::checker::Checker;
 use crate::python::helpers::int_literal;
-use crate::python::index::{dotted_name, looks_like_limiter, top_level_statements};
+use crate::python::index::{dotted_name, last_segment_lowercase, top_level_statements};
 use crate::python::semantic::Binding;
 use crate::registry::Rule;
 
@@ -371,12 +371,9 @@ fn names_small_collection(expr: &Expr) -> bool {
         Expr::Tuple(tuple) => return tuple.elts.iter().any(names_small_collection),
         other => dotted_name(other),
     };
-    let Some(name) = name else { return false };
-    let last = name
-        .rsplit('.')
-        .next()
-        .unwrap_or(&name)
-        .to_ascii_lowercase();
+    let Some(last) = name.as_deref().map(last_segment_lowercase) else {
+        return false;
+    };
     last.split('_').any(|segment| {
         SMALL_COLLECTION_WORDS.iter().any(|word| {
             segment
@@ -412,7 +409,7 @@ fn is_limited(checker: &Checker, work: &Expr) -> bool {
         .args
         .iter()
         .chain(call.arguments.keywords.iter().map(|k| &k.value))
-        .any(looks_like_limiter);
+        .any(|argument| checker.is_limiter(argument));
     if passes_limiter {
         return true;
     }
