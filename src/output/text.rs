@@ -17,6 +17,10 @@ pub fn write(report: &RunReport, color: bool, out: &mut dyn Write) -> io::Result
         // One source cache per file: ariadne splits the text into lines once.
         let mut cache = (path.clone(), Source::from(file.source.as_str()));
         for located in &file.diagnostics {
+            if file.source.is_empty() {
+                write_without_source(&path, located, out)?;
+                continue;
+            }
             let diagnostic = &located.diagnostic;
             let (kind, tint) = match catalog::severity(diagnostic.rule) {
                 Severity::Error => (ReportKind::Error, Color::Red),
@@ -33,16 +37,12 @@ pub fn write(report: &RunReport, color: bool, out: &mut dyn Write) -> io::Result
                     diagnostic.rule.code(),
                     diagnostic.rule.name()
                 ))
-                .with_message(&diagnostic.message);
-            if file.source.is_empty() {
-                write_without_source(&path, located, out)?;
-                continue;
-            }
-            builder = builder.with_label(
-                Label::new(span)
-                    .with_message(catalog::page(diagnostic.rule).summary.as_str())
-                    .with_color(tint),
-            );
+                .with_message(&diagnostic.message)
+                .with_label(
+                    Label::new(span)
+                        .with_message(catalog::page(diagnostic.rule).summary.as_str())
+                        .with_color(tint),
+                );
             if let Some(help) = &diagnostic.help {
                 builder = builder.with_help(help);
             }

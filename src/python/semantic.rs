@@ -261,13 +261,15 @@ impl<'a> Semantic<'a> {
 
     /// Does the module import `trio` without importing `asyncio`?
     pub fn is_trio_only_module(&self) -> bool {
-        let imports = &self.modules.local.imports;
-        let uses = |package: &str| {
-            imports
+        let top_level_packages = || {
+            self.modules
+                .local
+                .imports
                 .values()
-                .any(|target| target == package || target.starts_with(&format!("{package}.")))
+                .map(|target| target.split('.').next().unwrap_or(target))
         };
-        uses("trio") && !uses("asyncio")
+        top_level_packages().any(|package| package == "trio")
+            && !top_level_packages().any(|package| package == "asyncio")
     }
 
     /// The function a callee refers to: a `def` in scope (nested ones included, a
