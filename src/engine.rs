@@ -10,6 +10,7 @@ use crate::diagnostic::{Diagnostic, Located};
 use crate::discover::{discover, Language, SourceFile, WalkError};
 use crate::python::{self, index::ProjectIndex, ModuleName};
 use crate::registry::Rule;
+use crate::rust::{self, index::CrateIndex};
 use crate::settings::Settings;
 use crate::source::{decode, LineIndex};
 
@@ -35,6 +36,13 @@ impl RunReport {
     pub fn finding_count(&self) -> usize {
         self.files.iter().map(|file| file.diagnostics.len()).sum()
     }
+}
+
+/// What the first pass learned about the whole run, per language.
+#[derive(Debug, Default)]
+pub struct Indexes {
+    pub python: ProjectIndex,
+    pub rust: CrateIndex,
 }
 
 /// A file read from disk: its text, or why it cannot be linted.
@@ -65,7 +73,10 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> RunReport {
 fn run_in_pool(paths: &[PathBuf], settings: &Settings) -> RunReport {
     let discovered = discover(paths);
     let loaded: Vec<Loaded> = discovered.files.into_par_iter().map(load).collect();
-    let index = build_index(&loaded);
+    let index = Indexes {
+        python: build_index(&loaded),
+        rust: CrateIndex::default(),
+    };
     let mut report = RunReport {
         files_scanned: loaded.len(),
         io_errors: discovered.errors,
@@ -210,7 +221,7 @@ fn root_relative_module(file: &SourceFile) -> Option<String> {
     (all_identifiers && !parts.is_empty()).then(|| parts.join("."))
 }
 
-fn lint_loaded(file: Loaded, index: &ProjectIndex, settings: &Settings) -> FileReport {
+fn lint_loaded(file: Loaded, index: &Indexes, settings: &Settings) -> FileReport {
     let Loaded {
         file,
         module,
@@ -239,11 +250,12 @@ fn lint_source(
     file: &SourceFile,
     module: &ModuleName,
     source: &str,
-    index: &ProjectIndex,
+    index: &Indexes,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| match file.language {
-        Language::Python => python::lint(source, module, index, settings),
+        Language::Python => python::lint(source, module, &index.python, settings),
+        Language::Rust => rust::lint(source, &index.rust, settings),
     }));
     outcome.unwrap_or_else(|payload| {
         let reason = payload

@@ -11,5 +11,6 @@ pub mod engine;
 pub mod output;
 pub mod python;
 pub mod registry;
+pub mod rust;
 pub mod settings;
 pub mod source;
