@@ -13,6 +13,8 @@ pub struct Settings {
     pub gather_threshold: u64,
     /// AL202: blocking Python callees and their replacements.
     pub blocking_python: BlockingTable,
+    /// AL202: blocking Rust callees and their replacements.
+    pub blocking_rust: BlockingTable,
 }
 
 impl Default for Settings {
@@ -21,6 +23,7 @@ impl Default for Settings {
             enabled: Rule::ALL.iter().copied().collect(),
             gather_threshold: 100,
             blocking_python: catalog::python_blocking_calls(),
+            blocking_rust: catalog::rust_blocking_calls(),
         }
     }
 }
