@@ -55,7 +55,7 @@ macro_rules! embed_pages {
 }
 
 const PAGE_SOURCES: &[(&str, &str)] = embed_pages!(
-    "AL000", "AL101", "AL102", "AL201", "AL202", "AL203", "AL204", "AL301", "AL302", "AL401",
+    "AL000", "AL001", "AL101", "AL102", "AL201", "AL202", "AL203", "AL204", "AL301", "AL302", "AL401",
     "AL501"
 );
 
@@ -103,11 +103,36 @@ struct BlockingCallFile {
     call: Vec<BlockingCall>,
 }
 
-/// Lookup table of blocking callees: exact names plus `prefix*` patterns.
+/// Lookup table of blocking callees: exact names plus `prefix*` patterns, minus the
+/// callees a project allows (`allowed-blocking-calls`).
 #[derive(Clone, Debug, Default)]
 pub struct BlockingTable {
     exact: HashMap<String, BlockingCall>,
     prefixes: Vec<(String, BlockingCall)>,
+    allowed: Vec<CallPattern>,
+}
+
+/// A callee name, or every callee that starts with a prefix (`requests.*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum CallPattern {
+    Exact(String),
+    Prefix(String),
+}
+
+impl CallPattern {
+    fn new(pattern: &str) -> Self {
+        match pattern.strip_suffix('*') {
+            Some(prefix) => CallPattern::Prefix(prefix.to_string()),
+            None => CallPattern::Exact(pattern.to_string()),
+        }
+    }
+
+    fn matches(&self, callee: &str) -> bool {
+        match self {
+            CallPattern::Exact(name) => name == callee,
+            CallPattern::Prefix(prefix) => callee.starts_with(prefix.as_str()),
+        }
+    }
 }
 
 impl BlockingTable {
@@ -128,7 +153,34 @@ impl BlockingTable {
         }
     }
 
+    /// Stops reporting the callees `pattern` names: one callee, or with a trailing
+    /// `*`, every callee that starts with what precedes it.
+    pub fn allow(&mut self, pattern: &str) {
+        self.allowed.push(CallPattern::new(pattern));
+    }
+
+    /// Whether `pattern` (as given to [`BlockingTable::allow`]) would allow anything
+    /// this table reports: a listed callee, a callee a listed prefix matches, or (for a
+    /// `prefix*` pattern) any listed entry under that prefix.
+    pub fn covers(&self, pattern: &str) -> bool {
+        match CallPattern::new(pattern) {
+            CallPattern::Exact(callee) => self.lookup_listed(&callee).is_some(),
+            CallPattern::Prefix(prefix) => self
+                .exact
+                .keys()
+                .chain(self.prefixes.iter().map(|(listed, _)| listed))
+                .any(|listed| listed.starts_with(&prefix) || prefix.starts_with(listed.as_str())),
+        }
+    }
+
     pub fn lookup(&self, callee: &str) -> Option<&BlockingCall> {
+        if self.allowed.iter().any(|pattern| pattern.matches(callee)) {
+            return None;
+        }
+        self.lookup_listed(callee)
+    }
+
+    fn lookup_listed(&self, callee: &str) -> Option<&BlockingCall> {
         self.exact.get(callee).or_else(|| {
             self.prefixes
                 .iter()
@@ -182,5 +234,20 @@ mod tests {
         assert!(python.lookup("os.spawnlp").is_some());
         assert!(python.lookup("os.read").is_none());
         assert!(!rust_blocking_calls().is_empty());
+    }
+
+    #[test]
+    fn allowed_callees_are_not_reported() {
+        let mut python = python_blocking_calls();
+        assert!(python.covers("requests.get"));
+        assert!(python.covers("os.spawnlp"));
+        assert!(python.covers("requests.*"));
+        assert!(!python.covers("reqests.get"));
+        python.allow("requests.get");
+        python.allow("os.spawnl*");
+        assert!(python.lookup("requests.get").is_none());
+        assert!(python.lookup("requests.post").is_some());
+        assert!(python.lookup("os.spawnlp").is_none());
+        assert!(python.lookup("os.spawnvp").is_some());
     }
 }

@@ -14,3 +14,4 @@ pub mod registry;
 pub mod rust;
 pub mod settings;
 pub mod source;
+pub mod suppression;
