@@ -24,6 +24,36 @@ pub struct RulePage {
     pub example: Vec<Example>,
 }
 
+/// A rule page as `asynclint rule --format json` prints it.
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonPage<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub languages: &'a [String],
+    pub severity: &'static str,
+    pub summary: &'a str,
+    pub why: &'a str,
+    pub fix: &'a str,
+    pub known_problems: &'a str,
+    pub examples: &'a [Example],
+}
+
+impl<'a> From<&'a RulePage> for JsonPage<'a> {
+    fn from(page: &'a RulePage) -> Self {
+        JsonPage {
+            code: &page.code,
+            name: &page.name,
+            languages: &page.languages,
+            severity: page.severity.as_str(),
+            summary: &page.summary,
+            why: page.why.trim(),
+            fix: page.fix.trim(),
+            known_problems: page.known_problems.trim(),
+            examples: &page.example,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Example {

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::catalog;
+use crate::config::{CliOverrides, ConfigSource, Configuration};
 use crate::engine;
 use crate::output::{self, Format};
-use crate::registry::Rule;
-use crate::settings::Settings;
+use crate::registry::{Rule, RuleSelector, SELECTOR_HELP};
+use crate::settings::{RuleSelection, Settings};
 
 /// Finds async-code misuse in Python (asyncio) projects.
 #[derive(Debug, Parser)]
@@ -42,28 +43,65 @@ pub struct CheckArgs {
     /// Exit with 0 even when there are findings.
     #[arg(long)]
     pub exit_zero: bool,
-    /// Only report these rules (codes or names, comma-separated).
-    #[arg(long, value_delimiter = ',', value_parser = parse_rule)]
-    pub select: Vec<Rule>,
-    /// Never report these rules (codes or names, comma-separated).
-    #[arg(long, value_delimiter = ',', value_parser = parse_rule)]
-    pub ignore: Vec<Rule>,
+    /// Only report these rules: codes, code prefixes or names, comma-separated
+    /// (replaces the configuration's `select`).
+    #[arg(long, value_delimiter = ',', value_parser = parse_selector)]
+    pub select: Vec<RuleSelector>,
+    /// Also report these rules (added to the configuration's selection).
+    #[arg(long, value_delimiter = ',', value_parser = parse_selector)]
+    pub extend_select: Vec<RuleSelector>,
+    /// Never report these rules.
+    #[arg(long, value_delimiter = ',', value_parser = parse_selector)]
+    pub ignore: Vec<RuleSelector>,
+    /// Skip files and directories matching these globs (replaces the configuration's
+    /// `exclude` and the default exclusions).
+    #[arg(long, value_delimiter = ',')]
+    pub exclude: Vec<String>,
+    /// Also skip files and directories matching these globs.
+    #[arg(long, value_delimiter = ',')]
+    pub extend_exclude: Vec<String>,
+    /// Use this configuration file for every path, instead of the nearest one.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Report suppression comments that suppress nothing (rule AL001).
+    #[arg(long)]
+    pub report_unused_suppressions: bool,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct RuleArgs {
-    /// Rule code or name.
+    /// Rule code (AL201), name (blocking-sleep) or code prefix (AL2).
     #[arg(required_unless_present = "all")]
     pub rule: Option<String>,
     /// List every rule.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "rule")]
     pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RuleFormat::Text)]
+    pub format: RuleFormat,
 }
 
-fn parse_rule(text: &str) -> Result<Rule, String> {
-    Rule::from_code_or_name(text.trim()).ok_or_else(|| {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RuleFormat {
+    /// The page for reading in a terminal.
+    Text,
+    /// The page as a JSON object (a list of pages for `--all` or a prefix).
+    Json,
+}
+
+fn parse_selector(text: &str) -> Result<RuleSelector, String> {
+    RuleSelector::parse(text.trim()).ok_or_else(|| {
         let known: Vec<&str> = Rule::ALL.iter().map(|rule| rule.code()).collect();
-        format!("unknown rule `{text}`; known rules: {}", known.join(", "))
+        format!(
+            "unknown rule `{text}`; expected {SELECTOR_HELP}; known rules: {}",
+            known.join(", ")
+        )
     })
 }
 
@@ -80,22 +118,37 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let mut settings = Settings::default();
-    if !args.select.is_empty() {
-        settings.select(&args.select);
-    }
-    settings.ignore(&args.ignore);
+    let configuration = match Configuration::new(
+        config_source(&args),
+        Settings::default(),
+        cli_overrides(&args),
+    ) {
+        Ok(configuration) => configuration,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
 
-    let report = engine::run(&args.paths, &settings);
+    let report = engine::run_configured(&args.paths, &configuration);
+    if !report.config_errors.is_empty() {
+        for error in &report.config_errors {
+            eprintln!("error: {error}");
+        }
+        return ExitCode::from(EXIT_ERROR);
+    }
 
     let stdout = std::io::stdout();
     let color = !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
         && stdout.is_terminal();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    if let Err(error) =
-        output::write(args.format, &report, color, &mut out).and_then(|()| out.flush())
-    {
+    let written = if args.statistics {
+        output::write_statistics(args.format, &report, &mut out)
+    } else {
+        output::write(args.format, &report, color, &mut out)
+    };
+    if let Err(error) = written.and_then(|()| out.flush()) {
         if error.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {error}");
             return ExitCode::from(EXIT_ERROR);
@@ -116,20 +169,69 @@ fn check(args: CheckArgs) -> ExitCode {
     })
 }
 
-fn rule(args: RuleArgs) -> ExitCode {
-    if args.all {
-        for page in catalog::pages() {
-            println!("{:<6} {:<24} {}", page.code, page.name, page.summary);
-        }
-        return ExitCode::from(EXIT_CLEAN);
+fn config_source(args: &CheckArgs) -> ConfigSource {
+    match (&args.config, args.isolated) {
+        (_, true) => ConfigSource::Isolated,
+        (Some(path), false) => ConfigSource::File(path.clone()),
+        (None, false) => ConfigSource::Discover,
     }
+}
+
+fn cli_overrides(args: &CheckArgs) -> CliOverrides {
+    let mut extend_select = args.extend_select.clone();
+    if args.report_unused_suppressions {
+        extend_select.push(RuleSelector::Rule(Rule::UnusedSuppression));
+    }
+    CliOverrides {
+        selection: RuleSelection {
+            select: (!args.select.is_empty()).then(|| args.select.clone()),
+            extend_select,
+            ignore: args.ignore.clone(),
+        },
+        exclude: (!args.exclude.is_empty()).then(|| args.exclude.clone()),
+        extend_exclude: args.extend_exclude.clone(),
+    }
+}
+
+fn rule(args: RuleArgs) -> ExitCode {
     let query = args.rule.unwrap_or_default();
-    let Some(rule) = Rule::from_code_or_name(&query) else {
-        eprintln!("error: unknown rule `{query}`; `asynclint rule --all` lists them");
-        return ExitCode::from(EXIT_ERROR);
+    let selector = match args.all {
+        true => RuleSelector::Prefix("AL".to_string()),
+        false => match RuleSelector::parse(query.trim()) {
+            Some(selector) => selector,
+            None => {
+                eprintln!("error: unknown rule `{query}`; expected {SELECTOR_HELP}; `asynclint rule --all` lists them");
+                return ExitCode::from(EXIT_ERROR);
+            }
+        },
     };
-    print!("{}", render_page(catalog::page(rule)));
+    let pages: Vec<&catalog::RulePage> = selector.rules().map(catalog::page).collect();
+    let single = matches!(selector, RuleSelector::Rule(_));
+    let text = match (args.format, single) {
+        (RuleFormat::Text, true) => render_page(pages[0]),
+        (RuleFormat::Text, false) => render_list(&pages),
+        (RuleFormat::Json, true) => render_json(&catalog::JsonPage::from(pages[0])),
+        (RuleFormat::Json, false) => {
+            let all: Vec<catalog::JsonPage> = pages.into_iter().map(Into::into).collect();
+            render_json(&all)
+        }
+    };
+    print!("{text}");
     ExitCode::from(EXIT_CLEAN)
+}
+
+/// One line per rule: code, name, summary.
+fn render_list(pages: &[&catalog::RulePage]) -> String {
+    pages
+        .iter()
+        .map(|page| format!("{:<6} {:<24} {}\n", page.code, page.name, page.summary))
+        .collect()
+}
+
+fn render_json(value: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("pages serialize");
+    text.push('\n');
+    text
 }
 
 /// A rule page as plain text for the terminal.

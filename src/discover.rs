@@ -2,10 +2,26 @@
 //! virtualenvs, caches and build output), keep explicitly named files as they are.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// Directory names never descended into (an explicitly named directory is still
-/// walked).
-const SKIPPED_DIRS: &[&str] = &[
+/// Says whether a file or directory found while walking is left out (it is not
+/// consulted for paths named on the command line).
+pub type Exclude = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
+
+/// The default exclusion: directories named in [`DEFAULT_EXCLUDES`].
+pub fn default_exclude() -> Exclude {
+    Arc::new(|path: &Path| {
+        path.is_dir()
+            && path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| DEFAULT_EXCLUDES.contains(&name))
+    })
+}
+
+/// Names never descended into, unless the configuration's `exclude` replaces this
+/// list (an explicitly named directory is still walked).
+pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".git",
     ".hg",
     ".svn",
@@ -63,8 +79,15 @@ pub struct Discovered {
     pub errors: Vec<WalkError>,
 }
 
-/// Expands the command-line paths into the files to lint, sorted and deduplicated.
+/// Expands the command-line paths into the files to lint, sorted and deduplicated,
+/// with the default exclusions.
 pub fn discover(paths: &[PathBuf]) -> Discovered {
+    discover_with(paths, default_exclude())
+}
+
+/// Like [`discover`], leaving out what `exclude` says (in walked directories only: a
+/// file or directory named on the command line is always linted).
+pub fn discover_with(paths: &[PathBuf], exclude: Exclude) -> Discovered {
     let mut found = Discovered::default();
     for path in paths {
         let metadata = match std::fs::metadata(path) {
@@ -78,7 +101,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             }
         };
         if metadata.is_dir() {
-            walk_directory(path, &mut found);
+            walk_directory(path, &exclude, &mut found);
         } else {
             // A file named on the command line is always linted (pre-commit passes
             // file names, even inside otherwise ignored directories).
@@ -94,20 +117,13 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     found
 }
 
-fn walk_directory(root: &Path, found: &mut Discovered) {
+fn walk_directory(root: &Path, exclude: &Exclude, found: &mut Discovered) {
+    let exclude = Arc::clone(exclude);
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
         .follow_links(true)
-        .filter_entry(|entry| {
-            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
-            !(is_dir
-                && entry.depth() > 0
-                && entry
-                    .file_name()
-                    .to_str()
-                    .is_some_and(|name| SKIPPED_DIRS.contains(&name)))
-        })
+        .filter_entry(move |entry| entry.depth() == 0 || !exclude(entry.path()))
         .build();
     for entry in walker {
         match entry {

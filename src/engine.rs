@@ -3,16 +3,19 @@
 
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::{ConfigError, Configuration};
 use crate::diagnostic::{Diagnostic, Located};
-use crate::discover::{discover, Language, SourceFile, WalkError};
+use crate::discover::{discover_with, Language, SourceFile, WalkError};
 use crate::python::{self, index::ProjectIndex, ModuleName};
 use crate::registry::Rule;
 use crate::rust::{self, index::CrateIndex};
 use crate::settings::Settings;
 use crate::source::{decode, LineIndex};
+use crate::suppression;
 
 /// The findings of one file, positioned, with the text they point into.
 #[derive(Debug)]
@@ -30,6 +33,8 @@ pub struct RunReport {
     pub files_scanned: usize,
     /// Paths that could not be read or walked: these make the run exit with 2.
     pub io_errors: Vec<WalkError>,
+    /// Configuration problems: nothing was linted, the run exits with 2.
+    pub config_errors: Vec<ConfigError>,
 }
 
 impl RunReport {
@@ -62,16 +67,31 @@ struct Loaded {
 /// worker threads get a stack that such files cannot exhaust.
 const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
 
+/// Lints `paths` with the same settings for every file and no configuration file.
 pub fn run(paths: &[PathBuf], settings: &Settings) -> RunReport {
+    run_configured(paths, &Configuration::fixed(settings.clone()))
+}
+
+/// Lints `paths`, each file with the settings its configuration gives it.
+pub fn run_configured(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK_BYTES)
         .build()
         .expect("cannot start worker threads");
-    pool.install(|| run_in_pool(paths, settings))
+    pool.install(|| run_in_pool(paths, configuration))
 }
 
-fn run_in_pool(paths: &[PathBuf], settings: &Settings) -> RunReport {
-    let discovered = discover(paths);
+fn run_in_pool(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
+    let discovered = discover_with(paths, configuration.exclusion());
+    let settings = match configuration.settings_for_files(&discovered.files) {
+        Ok(settings) => settings,
+        Err(config_errors) => {
+            return RunReport {
+                config_errors,
+                ..RunReport::default()
+            }
+        }
+    };
     let loaded: Vec<Loaded> = discovered.files.into_par_iter().map(load).collect();
     let index = Indexes {
         python: build_index(&loaded),
@@ -92,7 +112,10 @@ fn run_in_pool(paths: &[PathBuf], settings: &Settings) -> RunReport {
     }
     report.files = loaded
         .into_par_iter()
-        .map(|file| lint_loaded(file, &index, settings))
+        .map(|file| {
+            let settings = Arc::clone(&settings[&file.file.path]);
+            lint_loaded(file, &index, &settings)
+        })
         .filter(|file| !file.diagnostics.is_empty())
         .collect();
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -230,7 +253,9 @@ fn lint_loaded(file: Loaded, index: &Indexes, settings: &Settings) -> FileReport
         ..
     } = file;
     let diagnostics = match unreadable {
-        None => lint_source(&file, &module, &source, index, settings),
+        None => suppression::apply(file.language, &source, settings, || {
+            lint_source(&file, &module, &source, index, settings)
+        }),
         Some(diagnostic) => vec![diagnostic],
     };
     let lines = LineIndex::new(&source);
@@ -243,6 +268,25 @@ fn lint_loaded(file: Loaded, index: &Indexes, settings: &Settings) -> FileReport
         source,
         diagnostics,
     }
+}
+
+/// Lints one file's text on its own (no project index, no configuration file) with its
+/// suppression comments applied, as a file of a run would be: for the catalog's
+/// examples and other single-snippet callers.
+pub fn lint_text(language: Language, source: &str, settings: &Settings) -> Vec<Diagnostic> {
+    let file = SourceFile {
+        path: PathBuf::from("example"),
+        language,
+        root: None,
+    };
+    let module = ModuleName {
+        dotted: "example".to_string(),
+        is_package: false,
+    };
+    let index = Indexes::default();
+    suppression::apply(language, source, settings, || {
+        lint_source(&file, &module, source, &index, settings)
+    })
 }
 
 /// Lints one file, turning a panic in the linter into a finding for that file.

@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;

@@ -3,24 +3,26 @@
 //! what the linter does not do.
 
 use asynclint::catalog;
-use asynclint::python::{self, index::ProjectIndex, ModuleName};
+use asynclint::discover::Language;
+use asynclint::engine;
 use asynclint::registry::Rule;
 use asynclint::settings::Settings;
 
+/// Every rule on, AL001 included: a good example must not even carry a needless
+/// suppression comment.
+fn all_rules() -> Settings {
+    let mut settings = Settings::default();
+    settings.select(Rule::ALL);
+    settings
+}
+
+/// The rules an example triggers, through the same pipeline a file goes through
+/// (suppression comments applied).
 fn lint_python(source: &str) -> Vec<Rule> {
-    let module = ModuleName {
-        dotted: "example".to_string(),
-        is_package: false,
-    };
-    python::lint(
-        source,
-        &module,
-        &ProjectIndex::default(),
-        &Settings::default(),
-    )
-    .into_iter()
-    .map(|diagnostic| diagnostic.rule)
-    .collect()
+    engine::lint_text(Language::Python, source, &all_rules())
+        .into_iter()
+        .map(|diagnostic| diagnostic.rule)
+        .collect()
 }
 
 #[test]

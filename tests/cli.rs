@@ -927,6 +927,7 @@ fn rule_all_lists_every_code() {
         listed,
         [
             ("AL000", "syntax-error"),
+            ("AL001", "unused-suppression"),
             ("AL101", "unawaited-coroutine"),
             ("AL102", "dangling-task"),
             ("AL201", "blocking-sleep"),

@@ -7,7 +7,10 @@ mod text;
 
 use std::io::{self, Write};
 
+use std::collections::BTreeMap;
+
 use crate::engine::RunReport;
+use crate::registry::Rule;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -29,6 +32,37 @@ pub fn write(
         Format::Text => text::write(report, color, out),
         Format::Concise => concise::write(report, out),
         Format::Json => json::write(report, out),
+    }
+}
+
+/// Findings per rule, most frequent first: `    3  AL201  blocking-sleep` per line, or
+/// a JSON array of `{code, name, count}`.
+pub fn write_statistics(format: Format, report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
+    let mut counts: BTreeMap<Rule, usize> = BTreeMap::new();
+    for file in &report.files {
+        for located in &file.diagnostics {
+            *counts.entry(located.diagnostic.rule).or_default() += 1;
+        }
+    }
+    let mut rows: Vec<(Rule, usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    match format {
+        Format::Json => {
+            let rows: Vec<_> = rows
+                .iter()
+                .map(|(rule, count)| {
+                    serde_json::json!({ "code": rule.code(), "name": rule.name(), "count": count })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            writeln!(out)
+        }
+        Format::Text | Format::Concise => {
+            for (rule, count) in rows {
+                writeln!(out, "{count:>5}  {}  {}", rule.code(), rule.name())?;
+            }
+            Ok(())
+        }
     }
 }
 

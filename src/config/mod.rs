@@ -1,0 +1,346 @@
+//! Configuration: which file configures each linted path, and the [`Settings`] that
+//! result for it.
+//!
+//! Layers, each over the one before: the defaults; the configuration file (the nearest
+//! `.asynclint.toml`, `asynclint.toml` or `pyproject.toml` with `[tool.asynclint]`,
+//! walking up from the file's directory, or the one `--config` names); the command
+//! line; and last the file's `per-file-ignores`. The nearest file wins outright: files
+//! further up are not merged in (as in ruff without `extend`).
+
+mod file;
+mod pattern;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub use file::{ConfigError, Layout, KEYS};
+pub use pattern::PathPatterns;
+
+use crate::discover::{Exclude, SourceFile, DEFAULT_EXCLUDES};
+use crate::registry::RuleSelector;
+use crate::settings::{RuleSelection, Settings};
+use file::ConfigFile;
+
+/// Configuration file names, in the order they win when one directory has several.
+pub const CONFIG_FILE_NAMES: &[&str] = &[".asynclint.toml", "asynclint.toml", "pyproject.toml"];
+
+/// Where the configuration comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// The nearest configuration file of each linted path.
+    Discover,
+    /// One file for every path (`--config PATH`). Its path patterns are relative to
+    /// the current directory, since it may live anywhere.
+    File(PathBuf),
+    /// No configuration file at all (`--isolated`).
+    Isolated,
+}
+
+/// What the command line sets; it overrides every configuration file.
+#[derive(Clone, Debug, Default)]
+pub struct CliOverrides {
+    pub selection: RuleSelection,
+    /// `--exclude`: replaces the configured (or default) exclusions.
+    pub exclude: Option<Vec<String>>,
+    /// `--extend-exclude`: adds to them.
+    pub extend_exclude: Vec<String>,
+}
+
+/// Resolves the settings of each linted path. Cheap to clone; safe to share between
+/// threads. Configuration files are read once per directory.
+#[derive(Clone)]
+pub struct Configuration {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    discover: bool,
+    cwd: PathBuf,
+    base: Settings,
+    cli_selection: RuleSelection,
+    cli_exclude: Option<PathPatterns>,
+    cli_extend_exclude: PathPatterns,
+    default_exclude: PathPatterns,
+    /// What applies where no configuration file does (and everywhere when there is
+    /// one fixed configuration).
+    fallback: Arc<Resolved>,
+    by_directory: Mutex<HashMap<PathBuf, Arc<Resolved>>>,
+    /// Problems found while resolving; the run stops before linting if there are any.
+    errors: Mutex<BTreeSet<ConfigError>>,
+}
+
+/// One configuration file (or none) combined with the command line.
+#[derive(Debug)]
+struct Resolved {
+    settings: Arc<Settings>,
+    exclude: Vec<PathPatterns>,
+    per_file_ignores: Vec<(PathPatterns, Vec<RuleSelector>)>,
+}
+
+impl Configuration {
+    /// Reads `--config` (if given) at once; the files of [`ConfigSource::Discover`]
+    /// are read as the paths that need them are reached.
+    pub fn new(
+        source: ConfigSource,
+        base: Settings,
+        cli: CliOverrides,
+    ) -> Result<Configuration, ConfigError> {
+        let cwd = std::env::current_dir()
+            .and_then(std::path::absolute)
+            .unwrap_or_else(|_| PathBuf::from("."));
+        let cli_patterns = |flag: &str, list: &[String]| {
+            PathPatterns::new(&cwd, list).map_err(|invalid| ConfigError {
+                file: String::new(),
+                message: format!(
+                    "invalid glob `{}` in `{flag}`: {}",
+                    invalid.pattern, invalid.reason
+                ),
+            })
+        };
+        let cli_exclude = cli
+            .exclude
+            .as_deref()
+            .map(|list| cli_patterns("--exclude", list))
+            .transpose()?;
+        let cli_extend_exclude = cli_patterns("--extend-exclude", &cli.extend_exclude)?;
+        let defaults: Vec<String> = DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect();
+        let default_exclude = PathPatterns::new(&cwd, &defaults).expect("default globs are valid");
+        let mut inner = Inner {
+            discover: source == ConfigSource::Discover,
+            cwd,
+            base,
+            cli_selection: cli.selection,
+            cli_exclude,
+            cli_extend_exclude,
+            default_exclude,
+            fallback: Arc::new(Resolved::placeholder()),
+            by_directory: Mutex::default(),
+            errors: Mutex::default(),
+        };
+        inner.fallback = Arc::new(match &source {
+            ConfigSource::File(path) => inner.resolve(Some(&inner.read_given(path)?)),
+            ConfigSource::Discover | ConfigSource::Isolated => inner.resolve(None),
+        });
+        Ok(Configuration {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The same settings for every file, no configuration file, default exclusions.
+    pub fn fixed(settings: Settings) -> Configuration {
+        Configuration::new(ConfigSource::Isolated, settings, CliOverrides::default())
+            .expect("no configuration file, no command-line globs: nothing can fail")
+    }
+
+    /// The filter discovery uses to skip excluded files and directories.
+    pub fn exclusion(&self) -> Exclude {
+        let configuration = self.clone();
+        Arc::new(move |path: &Path| configuration.is_excluded(path))
+    }
+
+    /// Whether a file or directory found while walking is excluded by the
+    /// configuration of the directory it is in.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        let path = absolute(path);
+        let Some(parent) = path.parent() else {
+            return false;
+        };
+        let resolved = self.inner.resolved_for(parent);
+        resolved
+            .exclude
+            .iter()
+            .any(|patterns| patterns.matches_entry(&path))
+    }
+
+    /// The settings of one file: its configuration, the command line, then its
+    /// `per-file-ignores`.
+    pub fn settings_for(&self, path: &Path) -> Arc<Settings> {
+        let path = absolute(path);
+        let directory = path.parent().unwrap_or(Path::new("/"));
+        let resolved = self.inner.resolved_for(directory);
+        let ignored: Vec<RuleSelector> = resolved
+            .per_file_ignores
+            .iter()
+            .filter(|(patterns, _)| patterns.matches_within(&path))
+            .flat_map(|(_, rules)| rules.iter().cloned())
+            .collect();
+        if ignored.is_empty() {
+            return Arc::clone(&resolved.settings);
+        }
+        let mut settings = Settings::clone(&resolved.settings);
+        settings.apply_selection(&RuleSelection {
+            ignore: ignored,
+            ..RuleSelection::default()
+        });
+        Arc::new(settings)
+    }
+
+    /// The settings of every file, or every configuration problem met so far
+    /// (including those found while walking).
+    pub fn settings_for_files(
+        &self,
+        files: &[SourceFile],
+    ) -> Result<HashMap<PathBuf, Arc<Settings>>, Vec<ConfigError>> {
+        let settings: HashMap<PathBuf, Arc<Settings>> = files
+            .iter()
+            .map(|file| (file.path.clone(), self.settings_for(&file.path)))
+            .collect();
+        let errors = self.errors();
+        if errors.is_empty() {
+            Ok(settings)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Configuration problems met so far, sorted by file.
+    pub fn errors(&self) -> Vec<ConfigError> {
+        let errors = self.inner.errors.lock().expect("no panic while holding the lock");
+        errors.iter().cloned().collect()
+    }
+}
+
+impl Inner {
+    fn read_given(&self, path: &Path) -> Result<ConfigFile, ConfigError> {
+        let shown = path.display().to_string();
+        match file::read(path, &shown, &self.cwd)? {
+            Some(file) => Ok(file),
+            None => Err(ConfigError {
+                file: shown,
+                message: "has no [tool.asynclint] table to configure asynclint with".to_string(),
+            }),
+        }
+    }
+
+    /// What applies in `directory`: its nearest configuration file, or the fallback.
+    fn resolved_for(&self, directory: &Path) -> Arc<Resolved> {
+        if !self.discover {
+            return Arc::clone(&self.fallback);
+        }
+        if let Some(found) = self.cached(directory) {
+            return found;
+        }
+        let resolved = match self.config_in(directory) {
+            Ok(Some(file)) => Arc::new(self.resolve(Some(&file))),
+            Ok(None) => match directory.parent() {
+                Some(parent) => self.resolved_for(parent),
+                None => Arc::clone(&self.fallback),
+            },
+            Err(error) => {
+                self.record(error);
+                Arc::clone(&self.fallback)
+            }
+        };
+        self.by_directory
+            .lock()
+            .expect("no panic while holding the lock")
+            .insert(directory.to_path_buf(), Arc::clone(&resolved));
+        resolved
+    }
+
+    fn cached(&self, directory: &Path) -> Option<Arc<Resolved>> {
+        let cache = self.by_directory.lock().expect("no panic while holding the lock");
+        cache.get(directory).cloned()
+    }
+
+    fn record(&self, error: ConfigError) {
+        self.errors
+            .lock()
+            .expect("no panic while holding the lock")
+            .insert(error);
+    }
+
+    /// The configuration file of `directory` itself, if it has one. Two in one
+    /// directory is an error rather than a silent choice.
+    fn config_in(&self, directory: &Path) -> Result<Option<ConfigFile>, ConfigError> {
+        let mut found: Vec<ConfigFile> = Vec::new();
+        for name in CONFIG_FILE_NAMES {
+            let path = directory.join(name);
+            if !path.is_file() {
+                continue;
+            }
+            let shown = file::shown_path(&path, &self.cwd);
+            if let Some(config) = file::read(&path, &shown, directory)? {
+                found.push(config);
+            }
+        }
+        match found.len() {
+            0 => Ok(None),
+            1 => Ok(found.pop()),
+            _ => Err(ConfigError {
+                file: found[0].shown.clone(),
+                message: format!(
+                    "{} in the same directory also configures asynclint; keep only one of them",
+                    found[1].shown
+                ),
+            }),
+        }
+    }
+
+    fn resolve(&self, config: Option<&ConfigFile>) -> Resolved {
+        let mut settings = self.base.clone();
+        let mut exclude = self.cli_exclude.clone();
+        let mut per_file_ignores = Vec::new();
+        let mut extend_exclude = Vec::new();
+        if let Some(config) = config {
+            let options = &config.options;
+            settings.apply_selection(&options.selection);
+            apply_blocking_calls(&mut settings, options);
+            if let Some(threshold) = options.gather_threshold {
+                settings.gather_threshold = threshold;
+            }
+            if exclude.is_none() {
+                exclude = options.exclude.clone();
+            }
+            extend_exclude.push(options.extend_exclude.clone());
+            per_file_ignores = options.per_file_ignores.clone();
+        }
+        settings.apply_selection(&self.cli_selection);
+        let mut all_exclude = vec![exclude.unwrap_or_else(|| self.default_exclude.clone())];
+        all_exclude.extend(extend_exclude);
+        all_exclude.push(self.cli_extend_exclude.clone());
+        all_exclude.retain(|patterns| !patterns.is_empty());
+        Resolved {
+            settings: Arc::new(settings),
+            exclude: all_exclude,
+            per_file_ignores,
+        }
+    }
+}
+
+impl Resolved {
+    fn placeholder() -> Resolved {
+        Resolved {
+            settings: Arc::new(Settings::default()),
+            exclude: Vec::new(),
+            per_file_ignores: Vec::new(),
+        }
+    }
+}
+
+/// Adds the configured blocking calls to the tables, then removes the allowed ones.
+fn apply_blocking_calls(settings: &mut Settings, options: &file::Options) {
+    let unchanged = options.blocking_python.is_empty()
+        && options.blocking_rust.is_empty()
+        && options.allowed_blocking_calls.is_empty();
+    if unchanged {
+        return;
+    }
+    let python = Arc::make_mut(&mut settings.blocking_python);
+    for call in &options.blocking_python {
+        python.insert(call.clone());
+    }
+    let rust = Arc::make_mut(&mut settings.blocking_rust);
+    for call in &options.blocking_rust {
+        rust.insert(call.clone());
+    }
+    for allowed in &options.allowed_blocking_calls {
+        Arc::make_mut(&mut settings.blocking_python).allow(allowed);
+        Arc::make_mut(&mut settings.blocking_rust).allow(allowed);
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
