@@ -85,8 +85,8 @@ macro_rules! embed_pages {
 }
 
 const PAGE_SOURCES: &[(&str, &str)] = embed_pages!(
-    "AL000", "AL001", "AL101", "AL102", "AL201", "AL202", "AL203", "AL204", "AL301", "AL302", "AL401",
-    "AL501"
+    "AL000", "AL001", "AL101", "AL102", "AL201", "AL202", "AL203", "AL204", "AL301", "AL302",
+    "AL401", "AL501"
 );
 
 const PYTHON_BLOCKING_CALLS: &str = include_str!("../rules/blocking-calls/python.toml");

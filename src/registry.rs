@@ -81,8 +81,11 @@ impl RuleSelector {
             return Some(RuleSelector::Rule(rule));
         }
         let prefix = text.to_ascii_uppercase();
-        let is_code_prefix = prefix.starts_with("AL") && prefix[2..].bytes().all(|b| b.is_ascii_digit());
-        let selects_something = Rule::ALL.iter().any(|rule| rule.code().starts_with(&prefix));
+        let is_code_prefix =
+            prefix.starts_with("AL") && prefix[2..].bytes().all(|b| b.is_ascii_digit());
+        let selects_something = Rule::ALL
+            .iter()
+            .any(|rule| rule.code().starts_with(&prefix));
         (is_code_prefix && selects_something).then_some(RuleSelector::Prefix(prefix))
     }
 

@@ -122,7 +122,10 @@ impl Settings {
 
     /// The enabled rules, in code order.
     pub fn enabled_rules(&self) -> impl Iterator<Item = Rule> + '_ {
-        Rule::ALL.iter().copied().filter(|rule| self.is_enabled(*rule))
+        Rule::ALL
+            .iter()
+            .copied()
+            .filter(|rule| self.is_enabled(*rule))
     }
 }
 

@@ -84,7 +84,10 @@ pub enum Layout {
 
 impl Layout {
     pub fn of(path: &Path) -> Layout {
-        if path.file_name().is_some_and(|name| name == "pyproject.toml") {
+        if path
+            .file_name()
+            .is_some_and(|name| name == "pyproject.toml")
+        {
             Layout::Pyproject
         } else {
             Layout::Standalone
@@ -102,13 +105,21 @@ impl Layout {
 
 /// Reads a configuration file. `Ok(None)` for a `pyproject.toml` without a
 /// `[tool.asynclint]` table. Path patterns in it are relative to `pattern_base`.
-pub fn read(path: &Path, shown: &str, pattern_base: &Path) -> Result<Option<ConfigFile>, ConfigError> {
+pub fn read(
+    path: &Path,
+    shown: &str,
+    pattern_base: &Path,
+) -> Result<Option<ConfigFile>, ConfigError> {
     let error = |message: String| ConfigError {
         file: shown.to_string(),
         message,
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|io| error(format!("cannot read the configuration: {}", describe_io(&io))))?;
+    let text = std::fs::read_to_string(path).map_err(|io| {
+        error(format!(
+            "cannot read the configuration: {}",
+            describe_io(&io)
+        ))
+    })?;
     let document: Table = text
         .parse()
         .map_err(|syntax: toml::de::Error| error(describe_toml_error(&text, &syntax)))?;
@@ -245,10 +256,16 @@ impl Reader<'_> {
     fn options(&self, table: &Table) -> Checked<Options> {
         self.check_keys(table, "", KEYS)?;
         let rules = |key: &str| -> Checked<Option<Vec<RuleSelector>>> {
-            table.get(key).map(|value| self.rules(key, value)).transpose()
+            table
+                .get(key)
+                .map(|value| self.rules(key, value))
+                .transpose()
         };
         let patterns = |key: &str| -> Checked<Option<PathPatterns>> {
-            table.get(key).map(|value| self.patterns(key, value)).transpose()
+            table
+                .get(key)
+                .map(|value| self.patterns(key, value))
+                .transpose()
         };
         let (blocking_python, blocking_rust) = match table.get("blocking-calls") {
             Some(value) => self.blocking_calls(value)?,
@@ -456,8 +473,13 @@ impl Reader<'_> {
         )?;
         let mut python_table = catalog::python_blocking_calls();
         let mut rust_table = catalog::rust_blocking_calls();
-        python.iter().cloned().for_each(|call| python_table.insert(call));
-        rust.iter().cloned().for_each(|call| rust_table.insert(call));
+        python
+            .iter()
+            .cloned()
+            .for_each(|call| python_table.insert(call));
+        rust.iter()
+            .cloned()
+            .for_each(|call| rust_table.insert(call));
         for callee in &allowed {
             if !python_table.covers(callee) && !rust_table.covers(callee) {
                 return Err(format!(
@@ -496,7 +518,9 @@ impl Reader<'_> {
 /// The help of a configured blocking call without its own `use-instead`.
 fn default_replacement(language: &str) -> &'static str {
     match language {
-        "python" => "an async equivalent, or run it in a thread with `await asyncio.to_thread(...)`",
+        "python" => {
+            "an async equivalent, or run it in a thread with `await asyncio.to_thread(...)`"
+        }
         _ => "an async equivalent, or run it with `tokio::task::spawn_blocking(...)`",
     }
 }
@@ -545,7 +569,9 @@ threshold = 20
         assert_eq!(options.selection.select.as_ref().unwrap().len(), 2);
         assert_eq!(options.per_file_ignores.len(), 1);
         assert_eq!(options.blocking_python[1].use_instead, "`mylib.afetch`");
-        assert!(options.blocking_python[0].use_instead.contains("asyncio.to_thread"));
+        assert!(options.blocking_python[0]
+            .use_instead
+            .contains("asyncio.to_thread"));
         assert_eq!(options.gather_threshold, Some(20));
         assert_eq!(options.allowed_blocking_calls, ["requests.get"]);
     }

@@ -196,7 +196,11 @@ impl Configuration {
 
     /// Configuration problems met so far, sorted by file.
     pub fn errors(&self) -> Vec<ConfigError> {
-        let errors = self.inner.errors.lock().expect("no panic while holding the lock");
+        let errors = self
+            .inner
+            .errors
+            .lock()
+            .expect("no panic while holding the lock");
         errors.iter().cloned().collect()
     }
 }
@@ -240,7 +244,10 @@ impl Inner {
     }
 
     fn cached(&self, directory: &Path) -> Option<Arc<Resolved>> {
-        let cache = self.by_directory.lock().expect("no panic while holding the lock");
+        let cache = self
+            .by_directory
+            .lock()
+            .expect("no panic while holding the lock");
         cache.get(directory).cloned()
     }
 

@@ -65,7 +65,10 @@ impl PathPatterns {
         let by_name = path
             .file_name()
             .is_some_and(|name| self.names.is_match(Path::new(name)));
-        by_name || self.relative(path).is_some_and(|rel| self.anchored.is_match(rel))
+        by_name
+            || self
+                .relative(path)
+                .is_some_and(|rel| self.anchored.is_match(rel))
     }
 
     /// Whether `path` (absolute) or any directory it is in (below the base directory)

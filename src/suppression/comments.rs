@@ -30,7 +30,9 @@ pub fn python(source: &str) -> Comments {
     for token in parsed.tokens().iter() {
         let range = token.range();
         match token.kind() {
-            TokenKind::Comment => comments.ranges.push(range.start().into()..range.end().into()),
+            TokenKind::Comment => comments
+                .ranges
+                .push(range.start().into()..range.end().into()),
             TokenKind::NonLogicalNewline
             | TokenKind::Newline
             | TokenKind::Indent
@@ -184,9 +186,7 @@ impl<'a> RustScanner<'a> {
         if self.peek(1) == Some(b'\\') {
             return self.quoted(b'\'');
         }
-        let char_len = self
-            .peek(1)
-            .map_or(1, |lead| utf8_len(lead).max(1));
+        let char_len = self.peek(1).map_or(1, |lead| utf8_len(lead).max(1));
         if self.peek(1 + char_len) == Some(b'\'') {
             self.at += char_len + 2;
         } else {
@@ -225,7 +225,9 @@ impl<'a> RustScanner<'a> {
             self.at += 1;
             let closes = byte == b'"'
                 && self.bytes[self.at..].len() >= hashes
-                && self.bytes[self.at..self.at + hashes].iter().all(|&b| b == b'#');
+                && self.bytes[self.at..self.at + hashes]
+                    .iter()
+                    .all(|&b| b == b'#');
             if closes {
                 self.at += hashes;
                 return;
@@ -266,7 +268,8 @@ mod tests {
 
     #[test]
     fn python_header_allows_comments_and_a_docstring() {
-        let source = "#!/usr/bin/env python\n\"\"\"Doc.\"\"\"\n# asynclint: skip-file\n\nimport time\n";
+        let source =
+            "#!/usr/bin/env python\n\"\"\"Doc.\"\"\"\n# asynclint: skip-file\n\nimport time\n";
         let comments = python(source);
         assert_eq!(comments.ranges.len(), 2);
         assert_eq!(&source[comments.code_start..], "import time\n");

@@ -80,7 +80,9 @@ struct Entry {
 #[derive(Clone, Debug)]
 enum Scope {
     /// A bare `# noqa`.
-    EveryRule { used: bool },
+    EveryRule {
+        used: bool,
+    },
     Rules(Vec<Entry>),
 }
 
@@ -142,11 +144,9 @@ impl Directives {
 
     fn add(&mut self, directive: Directive, line: usize, code_start: usize) {
         match directive {
-            Directive::Suppress { scope, range } => self.lines.push(LineSuppression {
-                line,
-                scope,
-                range,
-            }),
+            Directive::Suppress { scope, range } => {
+                self.lines.push(LineSuppression { line, scope, range })
+            }
             Directive::SkipFile { range } if range.start < code_start => {
                 self.skip_file.get_or_insert(range);
             }
@@ -228,8 +228,7 @@ fn unused_in(suppression: &LineSuppression, settings: &Settings) -> Vec<Diagnost
     let entries = match &suppression.scope {
         Scope::EveryRule { used: true } => return Vec::new(),
         Scope::EveryRule { used: false } => {
-            let message =
-                format!("unused suppression: nothing is reported on line {line_number}");
+            let message = format!("unused suppression: nothing is reported on line {line_number}");
             return vec![Diagnostic::new(
                 Rule::UnusedSuppression,
                 suppression.range.start,
@@ -261,9 +260,7 @@ fn unused_in(suppression: &LineSuppression, settings: &Settings) -> Vec<Diagnost
                 crate::registry::SELECTOR_HELP
             )),
             // A rule that is off for this file cannot show whether it is needed.
-            Some(selector) if !selector.rules().any(|rule| settings.is_enabled(rule)) => {
-                continue
-            }
+            Some(selector) if !selector.rules().any(|rule| settings.is_enabled(rule)) => continue,
             Some(_) => Diagnostic::new(
                 Rule::UnusedSuppression,
                 entry.range.start,
@@ -414,9 +411,12 @@ fn classify(token: &str) -> Token {
     {
         Token::Foreign
     } else if token.contains('-')
-        && token
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && token.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
     {
         Token::Name
     } else {
@@ -518,7 +518,13 @@ mod tests {
             .collect()
     }
 
-    fn run(language: Language, source: &str, needle: &str, rule: Rule, unused: bool) -> Vec<(Rule, String)> {
+    fn run(
+        language: Language,
+        source: &str,
+        needle: &str,
+        rule: Rule,
+        unused: bool,
+    ) -> Vec<(Rule, String)> {
         let mut settings = Settings::default();
         if unused {
             settings.apply_selection(&crate::settings::RuleSelection {
@@ -526,23 +532,43 @@ mod tests {
                 ..Default::default()
             });
         }
-        apply(language, source, &settings, || findings_at(source, needle, rule))
-            .into_iter()
-            .map(|d| (d.rule, source[d.start..d.end].to_string()))
-            .collect()
+        apply(language, source, &settings, || {
+            findings_at(source, needle, rule)
+        })
+        .into_iter()
+        .map(|d| (d.rule, source[d.start..d.end].to_string()))
+        .collect()
     }
 
     fn python(source: &str, unused: bool) -> Vec<(Rule, String)> {
-        run(Language::Python, source, "time.sleep(1)", Rule::BlockingSleep, unused)
+        run(
+            Language::Python,
+            source,
+            "time.sleep(1)",
+            Rule::BlockingSleep,
+            unused,
+        )
     }
 
     fn rust(source: &str, unused: bool) -> Vec<(Rule, String)> {
-        run(Language::Rust, source, "thread::sleep(d)", Rule::BlockingSleep, unused)
+        run(
+            Language::Rust,
+            source,
+            "thread::sleep(d)",
+            Rule::BlockingSleep,
+            unused,
+        )
     }
 
     #[test]
     fn noqa_by_code_name_prefix_and_bare() {
-        for comment in ["# noqa: AL201", "# noqa:blocking-sleep", "# NOQA: AL2", "# noqa", "#noqa: E501,AL201"] {
+        for comment in [
+            "# noqa: AL201",
+            "# noqa:blocking-sleep",
+            "# NOQA: AL2",
+            "# noqa",
+            "#noqa: E501,AL201",
+        ] {
             let source = format!("{PY_SLEEP}  {comment}\n");
             assert_eq!(python(&source, true), [], "{comment}");
         }
@@ -550,7 +576,12 @@ mod tests {
 
     #[test]
     fn noqa_for_another_rule_or_tool_does_not_suppress() {
-        for comment in ["# noqa: AL202", "# noqa: E501", "# noqa: F811 - shadows time.sleep", "# not noqa"] {
+        for comment in [
+            "# noqa: AL202",
+            "# noqa: E501",
+            "# noqa: F811 - shadows time.sleep",
+            "# not noqa",
+        ] {
             let source = format!("{PY_SLEEP}  {comment}\n");
             assert_eq!(python(&source, false).len(), 1, "{comment}");
         }
@@ -611,13 +642,19 @@ mod tests {
             python(&late, true),
             [
                 (Rule::BlockingSleep, "time.sleep(1)".to_string()),
-                (Rule::UnusedSuppression, "# asynclint: skip-file".to_string()),
+                (
+                    Rule::UnusedSuppression,
+                    "# asynclint: skip-file".to_string()
+                ),
             ]
         );
         let unneeded = "# asynclint: skip-file\nx = 1\n";
         assert_eq!(
             python(unneeded, true),
-            [(Rule::UnusedSuppression, "# asynclint: skip-file".to_string())]
+            [(
+                Rule::UnusedSuppression,
+                "# asynclint: skip-file".to_string()
+            )]
         );
         assert_eq!(python(unneeded, false), []);
     }
@@ -626,7 +663,10 @@ mod tests {
     fn malformed_asynclint_comment_is_reported() {
         let source = format!("{PY_SLEEP}  # asynclint: skipfile\n");
         let found = python(&source, true);
-        assert_eq!(found[1], (Rule::UnusedSuppression, "# asynclint: skipfile".to_string()));
+        assert_eq!(
+            found[1],
+            (Rule::UnusedSuppression, "# asynclint: skipfile".to_string())
+        );
     }
 
     #[test]
@@ -649,7 +689,8 @@ mod tests {
     fn rust_allow_two_lines_above_or_in_a_string_does_not_suppress() {
         let far = "async fn f() {\n    // asynclint: allow(AL201)\n\n    thread::sleep(d);\n}\n";
         assert_eq!(rust(far, false).len(), 1);
-        let string = "async fn f() {\n    thread::sleep(d); let s = \"// asynclint: allow(AL201)\";\n}\n";
+        let string =
+            "async fn f() {\n    thread::sleep(d); let s = \"// asynclint: allow(AL201)\";\n}\n";
         assert_eq!(rust(string, false).len(), 1);
         let doc = "/// asynclint: allow(AL201)\nasync fn f() { thread::sleep(d); }\n";
         assert_eq!(rust(doc, false).len(), 1);
@@ -657,7 +698,11 @@ mod tests {
 
     #[test]
     fn rust_malformed_allow_is_reported() {
-        for comment in ["// asynclint: alow(AL201)", "// asynclint: allow()", "// asynclint: allow(AL201"] {
+        for comment in [
+            "// asynclint: alow(AL201)",
+            "// asynclint: allow()",
+            "// asynclint: allow(AL201",
+        ] {
             let source = format!("async fn f() {{\n    thread::sleep(d); {comment}\n}}\n");
             let found = rust(&source, true);
             assert_eq!(found.len(), 2, "{comment}: {found:?}");
@@ -667,7 +712,8 @@ mod tests {
 
     #[test]
     fn rust_skip_file_after_inner_attributes() {
-        let source = "#![allow(dead_code)]\n// asynclint: skip-file\nasync fn f() { thread::sleep(d); }\n";
+        let source =
+            "#![allow(dead_code)]\n// asynclint: skip-file\nasync fn f() { thread::sleep(d); }\n";
         assert_eq!(rust(source, true), []);
     }
 }
