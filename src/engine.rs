@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Located};
 use crate::discover::{discover, Language, SourceFile, WalkError};
 use crate::python::{self, index::ProjectIndex, ModuleName};
 use crate::registry::Rule;
-use crate::rust::{self, index::CrateIndex};
+use crate::rust::{self, index::CrateIndex, FileLocation};
 use crate::settings::Settings;
 use crate::source::{decode, LineIndex};
 
@@ -38,6 +38,22 @@ impl RunReport {
     }
 }
 
+/// A file's place in its project: the Python module, or the Rust crate and module.
+enum Place {
+    Python(ModuleName),
+    Rust(FileLocation),
+}
+
+impl Place {
+    fn of(file: &SourceFile) -> Place {
+        let path = absolute(&file.path);
+        match file.language {
+            Language::Python => Place::Python(ModuleName::from_path(&path)),
+            Language::Rust => Place::Rust(FileLocation::from_path(&path)),
+        }
+    }
+}
+
 /// What the first pass learned about the whole run, per language.
 #[derive(Debug, Default)]
 pub struct Indexes {
@@ -48,8 +64,8 @@ pub struct Indexes {
 /// A file read from disk: its text, or why it cannot be linted.
 struct Loaded {
     file: SourceFile,
-    /// The dotted module name, found once (it stats `__init__.py` up the tree).
-    module: ModuleName,
+    /// Where the file sits in its project, found once (it stats the tree upwards).
+    place: Place,
     /// The decoded text (for an undecodable file, the text with invalid bytes
     /// replaced, or nothing for a binary file).
     source: String,
@@ -75,7 +91,7 @@ fn run_in_pool(paths: &[PathBuf], settings: &Settings) -> RunReport {
     let loaded: Vec<Loaded> = discovered.files.into_par_iter().map(load).collect();
     let index = Indexes {
         python: build_index(&loaded),
-        rust: CrateIndex::default(),
+        rust: build_crate_index(&loaded),
     };
     let mut report = RunReport {
         files_scanned: loaded.len(),
@@ -100,12 +116,12 @@ fn run_in_pool(paths: &[PathBuf], settings: &Settings) -> RunReport {
 }
 
 fn load(file: SourceFile) -> Loaded {
-    let module = ModuleName::from_path(&absolute(&file.path));
+    let place = Place::of(&file);
     match std::fs::read(&file.path) {
         Ok(bytes) => match decode(bytes) {
             Ok(source) => Loaded {
                 file,
-                module,
+                place,
                 source,
                 unreadable: None,
                 io_error: None,
@@ -120,7 +136,7 @@ fn load(file: SourceFile) -> Loaded {
                     .with_help("save the file as UTF-8, or exclude it from linting");
                 Loaded {
                     file,
-                    module,
+                    place,
                     source: error.lossy.unwrap_or_default(),
                     unreadable: Some(diagnostic),
                     io_error: None,
@@ -131,7 +147,7 @@ fn load(file: SourceFile) -> Loaded {
             let message = format!("cannot read file: {error}");
             Loaded {
                 file,
-                module,
+                place,
                 source: String::new(),
                 unreadable: Some(Diagnostic::new(Rule::SyntaxError, 0, 0, message.clone())),
                 io_error: Some(message),
@@ -144,13 +160,14 @@ fn load(file: SourceFile) -> Loaded {
 fn build_index(loaded: &[Loaded]) -> ProjectIndex {
     let summaries: Vec<_> = loaded
         .par_iter()
-        .filter(|file| file.file.language == Language::Python)
         .filter(|file| {
             file.unreadable.is_none() && python::worth_indexing(&file.source, &file.file.path)
         })
         .filter_map(|file| {
+            let Place::Python(module) = &file.place else {
+                return None;
+            };
             let text = &file.source;
-            let module = &file.module;
             let summary =
                 std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(text, module)))
                     .ok()
@@ -167,6 +184,28 @@ fn build_index(loaded: &[Loaded]) -> ProjectIndex {
                 index.insert(aliased);
             }
         }
+        index.insert(summary);
+    }
+    index
+}
+
+/// The first pass for Rust: the functions of every crate, for calls across files.
+fn build_crate_index(loaded: &[Loaded]) -> CrateIndex {
+    let summaries: Vec<_> = loaded
+        .par_iter()
+        .filter(|file| file.unreadable.is_none() && rust::worth_indexing(&file.source))
+        .filter_map(|file| {
+            let Place::Rust(location) = &file.place else {
+                return None;
+            };
+            let text = &file.source;
+            std::panic::catch_unwind(AssertUnwindSafe(|| rust::summarize(text, location)))
+                .ok()
+                .flatten()
+        })
+        .collect();
+    let mut index = CrateIndex::default();
+    for summary in summaries {
         index.insert(summary);
     }
     index
@@ -224,13 +263,13 @@ fn root_relative_module(file: &SourceFile) -> Option<String> {
 fn lint_loaded(file: Loaded, index: &Indexes, settings: &Settings) -> FileReport {
     let Loaded {
         file,
-        module,
+        place,
         source,
         unreadable,
         ..
     } = file;
     let diagnostics = match unreadable {
-        None => lint_source(&file, &module, &source, index, settings),
+        None => lint_source(&place, &source, index, settings),
         Some(diagnostic) => vec![diagnostic],
     };
     let lines = LineIndex::new(&source);
@@ -247,15 +286,14 @@ fn lint_loaded(file: Loaded, index: &Indexes, settings: &Settings) -> FileReport
 
 /// Lints one file, turning a panic in the linter into a finding for that file.
 fn lint_source(
-    file: &SourceFile,
-    module: &ModuleName,
+    place: &Place,
     source: &str,
     index: &Indexes,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| match file.language {
-        Language::Python => python::lint(source, module, &index.python, settings),
-        Language::Rust => rust::lint(source, &index.rust, settings),
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| match place {
+        Place::Python(module) => python::lint(source, module, &index.python, settings),
+        Place::Rust(location) => rust::lint(source, location, &index.rust, settings),
     }));
     outcome.unwrap_or_else(|payload| {
         let reason = payload
