@@ -232,6 +232,7 @@ impl<'a> Checker<'a> {
             .local
             .functions
             .iter()
+            .filter(|f| f.name == method)
             .chain(self.index.named(key, &method))
             .filter(|f| f.owner.as_deref() == Some(owner));
         let first = candidates.next()?;

@@ -158,10 +158,15 @@ pub fn value_type(checker: &Checker, expr: &Expr) -> Option<String> {
                 .find(|(from, method, _)| *from == ty && call.method == method);
             Some(transition.map_or(ty, |(_, _, to)| to.to_string()))
         }
-        Expr::Path(path) => {
-            let name = path.path.get_ident()?.to_string();
-            checker.scopes.local(&name)?.ty.clone()
-        }
+        Expr::Path(path) => match path.path.get_ident() {
+            Some(name) if checker.scopes.local(&name.to_string()).is_some() => {
+                checker.scopes.local(&name.to_string())?.ty.clone()
+            }
+            // A unit struct: `let mailer = Mailer;`.
+            _ => checker
+                .resolve(&path.path)
+                .filter(|ty| paths::is_type_name(paths::last_segment(ty))),
+        },
         Expr::Struct(literal) => checker.resolve(&literal.path),
         Expr::Reference(reference) => value_type(checker, &reference.expr),
         _ => None,

@@ -23,15 +23,16 @@ pub fn check_call(checker: &mut Checker, call: &syn::ExprCall) {
 
 pub fn check_method_call(checker: &mut Checker, call: &syn::ExprMethodCall) {
     let method = call.method.to_string();
-    let qualified = match values::value_type(checker, &call.receiver) {
-        Some(ty) => format!("{ty}::{method}"),
-        None => match TRAIT_METHODS.iter().find(|(name, _)| *name == method) {
-            Some((_, owner)) => format!("{owner}::{method}"),
-            None => return,
-        },
-    };
-    if let Some(entry) = checker.settings.blocking_rust.lookup(&qualified).cloned() {
-        report(checker, call.span(), &qualified, &entry);
+    let on_type = values::value_type(checker, &call.receiver).map(|ty| format!("{ty}::{method}"));
+    let on_trait = TRAIT_METHODS
+        .iter()
+        .find(|(name, _)| *name == method)
+        .map(|(_, owner)| format!("{owner}::{method}"));
+    for qualified in on_type.into_iter().chain(on_trait) {
+        if let Some(entry) = checker.settings.blocking_rust.lookup(&qualified).cloned() {
+            report(checker, call.span(), &qualified, &entry);
+            return;
+        }
     }
 }
 
