@@ -287,8 +287,10 @@ impl Scopes {
             _ => {}
         }
         for scope in self.visible() {
-            if scope.locals.contains_key(first) {
-                return (!rest.is_empty()).then(|| segments.join("::"));
+            // Locals live in the value namespace: `client::fetch` names the module
+            // `client` even where a variable `client` is in scope.
+            if rest.is_empty() && scope.locals.contains_key(first) {
+                return None;
             }
             if let Some(target) = scope.uses.get(first) {
                 return Some(joined(target));

@@ -22,6 +22,25 @@ const SPAWN_BLOCKING_FUNCTIONS: &[&str] = &[
     "async_std::task::spawn_blocking",
 ];
 
+/// The value a block expression evaluates to: `{ let db = db.clone(); spawn(..) }` →
+/// `spawn(..)`.
+pub fn block_value(expr: &Expr) -> &Expr {
+    let mut expr = paths::peel(expr);
+    while let Expr::Block(block) = expr {
+        match block.block.stmts.last() {
+            Some(syn::Stmt::Expr(tail, None)) => expr = paths::peel(tail),
+            _ => break,
+        }
+    }
+    expr
+}
+
+/// Builder types: their methods return the builder, so a chain keeps the type.
+const BUILDER_TYPES: &[&str] = &["Command", "OpenOptions", "Builder", "ClientBuilder", "DirBuilder"];
+
+/// Methods that return (a copy of) their receiver on any type.
+const SELF_METHODS: &[&str] = &["clone", "as_ref", "as_mut", "borrow", "borrow_mut", "by_ref"];
+
 /// Well-known functions that return a future (the future does nothing until polled).
 const FUTURE_FUNCTIONS: &[&str] = &[
     "tokio::time::sleep",
@@ -156,7 +175,12 @@ pub fn value_type(checker: &Checker, expr: &Expr) -> Option<String> {
             let transition = METHOD_RETURNS
                 .iter()
                 .find(|(from, method, _)| *from == ty && call.method == method);
-            Some(transition.map_or(ty, |(_, _, to)| to.to_string()))
+            if let Some((_, _, to)) = transition {
+                return Some(to.to_string());
+            }
+            let keeps_type = BUILDER_TYPES.contains(&paths::last_segment(&ty))
+                || SELF_METHODS.iter().any(|m| call.method == m);
+            keeps_type.then_some(ty)
         }
         Expr::Path(path) => match path.path.get_ident() {
             Some(name) if checker.scopes.local(&name.to_string()).is_some() => {

@@ -51,6 +51,7 @@ pub fn check_method_call(checker: &mut Checker, call: &syn::ExprMethodCall) {
         nested_runtime::check_method_call(checker, call);
     }
     unbounded_join::check_method_call(checker, call);
+    discarded_join_result::check_method_call(checker, call);
 }
 
 /// Walks into a method call, marking per-item closures and concurrency limits.
@@ -60,6 +61,7 @@ pub fn visit_method_call(checker: &mut Checker, call: &syn::ExprMethodCall) {
 
 /// What the initializer of a `let` tells about the bound value.
 pub fn describe_value(checker: &Checker, init: &Expr) -> Local {
+    let init = values::block_value(init);
     let mut local = Local {
         ty: values::value_type(checker, init),
         join_handle: values::spawn(checker, paths::peel_unwrap(init)).is_some(),
