@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostic, Located};
 use crate::discover::{discover_with, Language, SourceFile, WalkError};
 use crate::python::{self, index::ProjectIndex, ModuleName};
 use crate::registry::Rule;
-use crate::rust::{self, index::CrateIndex};
+use crate::rust::{self, index::CrateIndex, FileLocation};
 use crate::settings::Settings;
 use crate::source::{decode, LineIndex};
 use crate::suppression;
@@ -43,6 +43,22 @@ impl RunReport {
     }
 }
 
+/// A file's place in its project: the Python module, or the Rust crate and module.
+enum Place {
+    Python(ModuleName),
+    Rust(FileLocation),
+}
+
+impl Place {
+    fn of(file: &SourceFile) -> Place {
+        let path = absolute(&file.path);
+        match file.language {
+            Language::Python => Place::Python(ModuleName::from_path(&path)),
+            Language::Rust => Place::Rust(FileLocation::from_path(&path)),
+        }
+    }
+}
+
 /// What the first pass learned about the whole run, per language.
 #[derive(Debug, Default)]
 pub struct Indexes {
@@ -53,8 +69,8 @@ pub struct Indexes {
 /// A file read from disk: its text, or why it cannot be linted.
 struct Loaded {
     file: SourceFile,
-    /// The dotted module name, found once (it stats `__init__.py` up the tree).
-    module: ModuleName,
+    /// Where the file sits in its project, found once (it stats the tree upwards).
+    place: Place,
     /// The decoded text (for an undecodable file, the text with invalid bytes
     /// replaced, or nothing for a binary file).
     source: String,
@@ -95,7 +111,7 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
     let loaded: Vec<Loaded> = discovered.files.into_par_iter().map(load).collect();
     let index = Indexes {
         python: build_index(&loaded),
-        rust: CrateIndex::default(),
+        rust: build_crate_index(&loaded),
     };
     let mut report = RunReport {
         files_scanned: loaded.len(),
@@ -123,12 +139,12 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
 }
 
 fn load(file: SourceFile) -> Loaded {
-    let module = ModuleName::from_path(&absolute(&file.path));
+    let place = Place::of(&file);
     match std::fs::read(&file.path) {
         Ok(bytes) => match decode(bytes) {
             Ok(source) => Loaded {
                 file,
-                module,
+                place,
                 source,
                 unreadable: None,
                 io_error: None,
@@ -143,7 +159,7 @@ fn load(file: SourceFile) -> Loaded {
                     .with_help("save the file as UTF-8, or exclude it from linting");
                 Loaded {
                     file,
-                    module,
+                    place,
                     source: error.lossy.unwrap_or_default(),
                     unreadable: Some(diagnostic),
                     io_error: None,
@@ -154,7 +170,7 @@ fn load(file: SourceFile) -> Loaded {
             let message = format!("cannot read file: {error}");
             Loaded {
                 file,
-                module,
+                place,
                 source: String::new(),
                 unreadable: Some(Diagnostic::new(Rule::SyntaxError, 0, 0, message.clone())),
                 io_error: Some(message),
@@ -167,13 +183,14 @@ fn load(file: SourceFile) -> Loaded {
 fn build_index(loaded: &[Loaded]) -> ProjectIndex {
     let summaries: Vec<_> = loaded
         .par_iter()
-        .filter(|file| file.file.language == Language::Python)
         .filter(|file| {
             file.unreadable.is_none() && python::worth_indexing(&file.source, &file.file.path)
         })
         .filter_map(|file| {
+            let Place::Python(module) = &file.place else {
+                return None;
+            };
             let text = &file.source;
-            let module = &file.module;
             let summary =
                 std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(text, module)))
                     .ok()
@@ -190,6 +207,28 @@ fn build_index(loaded: &[Loaded]) -> ProjectIndex {
                 index.insert(aliased);
             }
         }
+        index.insert(summary);
+    }
+    index
+}
+
+/// The first pass for Rust: the functions of every crate, for calls across files.
+fn build_crate_index(loaded: &[Loaded]) -> CrateIndex {
+    let summaries: Vec<_> = loaded
+        .par_iter()
+        .filter(|file| file.unreadable.is_none() && rust::worth_indexing(&file.source))
+        .filter_map(|file| {
+            let Place::Rust(location) = &file.place else {
+                return None;
+            };
+            let text = &file.source;
+            std::panic::catch_unwind(AssertUnwindSafe(|| rust::summarize(text, location)))
+                .ok()
+                .flatten()
+        })
+        .collect();
+    let mut index = CrateIndex::default();
+    for summary in summaries {
         index.insert(summary);
     }
     index
@@ -247,14 +286,14 @@ fn root_relative_module(file: &SourceFile) -> Option<String> {
 fn lint_loaded(file: Loaded, index: &Indexes, settings: &Settings) -> FileReport {
     let Loaded {
         file,
-        module,
+        place,
         source,
         unreadable,
         ..
     } = file;
     let diagnostics = match unreadable {
         None => suppression::apply(file.language, &source, settings, || {
-            lint_source(&file, &module, &source, index, settings)
+            lint_source(&place, &source, index, settings)
         }),
         Some(diagnostic) => vec![diagnostic],
     };
@@ -274,32 +313,32 @@ fn lint_loaded(file: Loaded, index: &Indexes, settings: &Settings) -> FileReport
 /// suppression comments applied, as a file of a run would be: for the catalog's
 /// examples and other single-snippet callers.
 pub fn lint_text(language: Language, source: &str, settings: &Settings) -> Vec<Diagnostic> {
-    let file = SourceFile {
-        path: PathBuf::from("example"),
-        language,
-        root: None,
-    };
-    let module = ModuleName {
-        dotted: "example".to_string(),
-        is_package: false,
+    let place = match language {
+        Language::Python => Place::Python(ModuleName {
+            dotted: "example".to_string(),
+            is_package: false,
+        }),
+        Language::Rust => Place::Rust(FileLocation {
+            crate_key: PathBuf::from("example.rs"),
+            ..FileLocation::default()
+        }),
     };
     let index = Indexes::default();
     suppression::apply(language, source, settings, || {
-        lint_source(&file, &module, source, &index, settings)
+        lint_source(&place, source, &index, settings)
     })
 }
 
 /// Lints one file, turning a panic in the linter into a finding for that file.
 fn lint_source(
-    file: &SourceFile,
-    module: &ModuleName,
+    place: &Place,
     source: &str,
     index: &Indexes,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| match file.language {
-        Language::Python => python::lint(source, module, &index.python, settings),
-        Language::Rust => rust::lint(source, &index.rust, settings),
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| match place {
+        Place::Python(module) => python::lint(source, module, &index.python, settings),
+        Place::Rust(location) => rust::lint(source, location, &index.rust, settings),
     }));
     outcome.unwrap_or_else(|payload| {
         let reason = payload

@@ -25,25 +25,41 @@ fn lint_python(source: &str) -> Vec<Rule> {
         .collect()
 }
 
+fn lint_rust(source: &str) -> Vec<Rule> {
+    engine::lint_text(Language::Rust, source, &all_rules())
+        .into_iter()
+        .map(|diagnostic| diagnostic.rule)
+        .collect()
+}
+
 #[test]
 fn python_examples_behave_as_their_pages_say() {
+    examples_behave_as_their_pages_say("python", lint_python);
+}
+
+#[test]
+fn rust_examples_behave_as_their_pages_say() {
+    examples_behave_as_their_pages_say("rust", lint_rust);
+}
+
+fn examples_behave_as_their_pages_say(language: &str, lint: fn(&str) -> Vec<Rule>) {
     let mut failures = Vec::new();
     let mut checked = 0;
     for page in catalog::pages() {
         let rule = Rule::from_code_or_name(&page.code).expect("page code is a rule");
         for (number, example) in page.example.iter().enumerate() {
-            if example.language != "python" {
+            if example.language != language {
                 continue;
             }
             checked += 1;
-            let bad = lint_python(&example.bad);
+            let bad = lint(&example.bad);
             if !bad.contains(&rule) {
                 failures.push(format!(
                     "{} example {number}: bad code gives {bad:?}, not {}",
                     page.code, page.code
                 ));
             }
-            let good = lint_python(&example.good);
+            let good = lint(&example.good);
             if !good.is_empty() {
                 failures.push(format!(
                     "{} example {number}: good code gives {good:?}",
@@ -52,7 +68,14 @@ fn python_examples_behave_as_their_pages_say() {
             }
         }
     }
-    assert!(checked >= Rule::ALL.len(), "only {checked} python examples");
+    let pages_in_language = catalog::pages()
+        .iter()
+        .filter(|page| page.languages.iter().any(|l| l == language))
+        .count();
+    assert!(
+        checked >= pages_in_language,
+        "only {checked} {language} examples for {pages_in_language} pages"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -115,3 +115,8 @@ fn check_language(language: &str, extension: &str, marker: &str) {
 fn python_fixtures_match_their_annotations() {
     check_language("python", "py", "# expect:");
 }
+
+#[test]
+fn rust_fixtures_match_their_annotations() {
+    check_language("rust", "rs", "// expect:");
+}

@@ -1,13 +1,109 @@
-//! The Rust (tokio / futures) front end: parse with syn, summarize crates for the
+//! The Rust (tokio / futures) front end: parse with syn, summarize files for the
 //! crate index, and run the rules over one file.
 
+pub mod checker;
 pub mod index;
+pub mod location;
+pub mod macros;
+pub mod paths;
+pub mod rules;
+pub mod scope;
+pub mod values;
+
+use proc_macro2::Span;
 
 use crate::diagnostic::Diagnostic;
+use crate::registry::Rule;
 use crate::settings::Settings;
-use index::CrateIndex;
+use checker::Checker;
+use index::{CrateIndex, FileSummary};
+pub use location::FileLocation;
+
+/// A parsed file, with the byte offset its spans are relative to (a leading `#!`
+/// line is cut off before parsing, so spans start after it).
+pub struct ParsedFile {
+    pub file: syn::File,
+    base: usize,
+}
+
+impl ParsedFile {
+    /// The byte range `[start, end)` of a span in the original source text.
+    pub fn range(&self, span: Span) -> (usize, usize) {
+        offsets(self.base, span)
+    }
+}
+
+fn offsets(base: usize, span: Span) -> (usize, usize) {
+    let range = span.byte_range();
+    (base + range.start, base + range.end)
+}
+
+/// Parses a file, or returns the AL000 diagnostic for the first error syn reports.
+pub fn parse(source: &str) -> Result<ParsedFile, Diagnostic> {
+    let base = shebang_length(source);
+    match syn::parse_str::<syn::File>(&source[base..]) {
+        Ok(file) => Ok(ParsedFile { file, base }),
+        Err(error) => {
+            let (start, end) = offsets(base, error.span());
+            Err(Diagnostic::new(
+                Rule::SyntaxError,
+                start,
+                end.max(start),
+                format!("syntax error: {error}"),
+            )
+            .with_help("fix the syntax; asynclint checks a file only once it parses as Rust"))
+        }
+    }
+}
+
+/// The length of a leading `#!/usr/bin/env ...` line (not an inner attribute `#![`).
+fn shebang_length(source: &str) -> usize {
+    if !source.starts_with("#!") || source[2..].trim_start().starts_with('[') {
+        return 0;
+    }
+    source.find('\n').unwrap_or(source.len())
+}
+
+/// Runs `work` and then frees the spans proc-macro2 keeps for every parsed text of
+/// this thread; no span may outlive the call.
+fn with_fresh_spans<T>(work: impl FnOnce() -> T) -> T {
+    let result = work();
+    proc_macro2::extra::invalidate_current_thread_spans();
+    result
+}
+
+/// Cheap byte test: can this file define a future-returning function?
+pub fn worth_indexing(source: &str) -> bool {
+    memchr::memmem::find(source.as_bytes(), b"async").is_some()
+        || memchr::memmem::find(source.as_bytes(), b"Future").is_some()
+}
+
+/// The index summary of a file, or `None` if it does not parse.
+pub fn summarize(source: &str, location: &FileLocation) -> Option<FileSummary> {
+    with_fresh_spans(|| {
+        let parsed = parse(source).ok()?;
+        Some(FileSummary::new(location, &parsed.file))
+    })
+}
 
 /// Lints one Rust file's source text against the crate index.
-pub fn lint(_source: &str, _index: &CrateIndex, _settings: &Settings) -> Vec<Diagnostic> {
-    Vec::new()
+pub fn lint(
+    source: &str,
+    location: &FileLocation,
+    index: &CrateIndex,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    with_fresh_spans(|| {
+        let parsed = match parse(source) {
+            Ok(parsed) => parsed,
+            Err(diagnostic) => return vec![diagnostic],
+        };
+        let local = FileSummary::new(location, &parsed.file);
+        let mut checker = Checker::new(&parsed, source, location, &local, index, settings);
+        checker.check_file(&parsed.file);
+        let mut diagnostics = checker.into_diagnostics();
+        diagnostics.sort_by_key(|d| (d.start, d.rule));
+        diagnostics.dedup_by(|a, b| a.start == b.start && a.rule == b.rule);
+        diagnostics
+    })
 }
