@@ -215,7 +215,6 @@ fn rust_file(lines: &[&str]) -> String {
 }
 
 #[test]
-#[ignore = "needs Rust AL201 from main"]
 fn rust_sleep_is_reported_without_a_suppression() {
     let dir = TempDir::new().unwrap();
     write(dir.path(), "src/lib.rs", rust_file(&[RUST_SLEEP_LINE]));
@@ -223,7 +222,6 @@ fn rust_sleep_is_reported_without_a_suppression() {
 }
 
 #[test]
-#[ignore = "needs Rust AL201 from main"]
 fn rust_allow_at_the_end_of_the_line_suppresses() {
     let dir = TempDir::new().unwrap();
     let line = format!("{RUST_SLEEP_LINE} // asynclint: allow(AL201)");
@@ -235,7 +233,6 @@ fn rust_allow_at_the_end_of_the_line_suppresses() {
 }
 
 #[test]
-#[ignore = "needs Rust AL201 from main"]
 fn rust_allow_alone_on_the_line_above_suppresses() {
     let dir = TempDir::new().unwrap();
     write(
@@ -250,7 +247,6 @@ fn rust_allow_alone_on_the_line_above_suppresses() {
 }
 
 #[test]
-#[ignore = "needs Rust AL201 from main"]
 fn rust_allow_for_another_rule_or_inside_a_string_does_not_suppress() {
     let dir = TempDir::new().unwrap();
     let in_string = format!("{RUST_SLEEP_LINE} let _ = \"// asynclint: allow(AL201)\";");
@@ -270,7 +266,6 @@ fn rust_allow_for_another_rule_or_inside_a_string_does_not_suppress() {
 }
 
 #[test]
-#[ignore = "needs Rust AL201 from main"]
 fn rust_skip_file_skips_the_whole_file() {
     let dir = TempDir::new().unwrap();
     let text = format!(
