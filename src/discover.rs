@@ -8,17 +8,6 @@ use std::sync::Arc;
 /// consulted for paths named on the command line).
 pub type Exclude = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
 
-/// The default exclusion: directories named in [`DEFAULT_EXCLUDES`].
-pub fn default_exclude() -> Exclude {
-    Arc::new(|path: &Path| {
-        path.is_dir()
-            && path
-                .file_name()
-                .and_then(|name| name.to_str())
-                .is_some_and(|name| DEFAULT_EXCLUDES.contains(&name))
-    })
-}
-
 /// Names never descended into, unless the configuration's `exclude` replaces this
 /// list (an explicitly named directory is still walked).
 pub const DEFAULT_EXCLUDES: &[&str] = &[
@@ -80,14 +69,9 @@ pub struct Discovered {
 }
 
 /// Expands the command-line paths into the files to lint, sorted and deduplicated,
-/// with the default exclusions.
-pub fn discover(paths: &[PathBuf]) -> Discovered {
-    discover_with(paths, default_exclude())
-}
-
-/// Like [`discover`], leaving out what `exclude` says (in walked directories only: a
-/// file or directory named on the command line is always linted).
-pub fn discover_with(paths: &[PathBuf], exclude: Exclude) -> Discovered {
+/// leaving out what `exclude` says in walked directories (a file or directory named
+/// on the command line is always linted).
+pub fn discover(paths: &[PathBuf], exclude: Exclude) -> Discovered {
     let mut found = Discovered::default();
     for path in paths {
         let metadata = match std::fs::metadata(path) {

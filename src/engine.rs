@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::{ConfigError, Configuration};
 use crate::diagnostic::{Diagnostic, Located};
-use crate::discover::{discover_with, Language, SourceFile, WalkError};
+use crate::discover::{discover, Language, SourceFile, WalkError};
 use crate::python::{self, index::ProjectIndex, ModuleName};
 use crate::registry::Rule;
 use crate::rust::{self, index::CrateIndex, FileLocation};
@@ -98,7 +98,7 @@ pub fn run_configured(paths: &[PathBuf], configuration: &Configuration) -> RunRe
 }
 
 fn run_in_pool(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
-    let discovered = discover_with(paths, configuration.exclusion());
+    let discovered = discover(paths, configuration.exclusion());
     let settings = match configuration.settings_for_files(&discovered.files) {
         Ok(settings) => settings,
         Err(config_errors) => {

@@ -624,6 +624,35 @@ fn cli_errors_exit_2() {
     );
 }
 
+/// The README's configuration examples are real configurations: each ```toml block
+/// (named by its first comment line) is accepted as it is.
+#[test]
+fn readme_configuration_examples_are_valid() {
+    let readme = include_str!("../README.md");
+    let blocks: Vec<&str> = readme
+        .split("```toml\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap())
+        .collect();
+    assert_eq!(
+        blocks.len(),
+        2,
+        "a pyproject.toml and an asynclint.toml example"
+    );
+    for block in blocks {
+        let name = block
+            .lines()
+            .next()
+            .and_then(|line| line.strip_prefix("# "))
+            .expect("the block starts with `# FILE NAME`");
+        let dir = TempDir::new().unwrap();
+        write(dir.path(), name, block);
+        write(dir.path(), "app.py", "x = 1\n");
+        let output = asynclint(dir.path(), &["check", "."]);
+        assert_exit(&output, 0);
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // --statistics
 // ---------------------------------------------------------------------------------------

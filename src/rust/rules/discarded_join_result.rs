@@ -57,7 +57,12 @@ pub fn check_method_call(checker: &mut Checker, call: &syn::ExprMethodCall) {
     }
     if let Expr::Await(awaited) = paths::peel(&call.receiver) {
         let expr = Expr::MethodCall(call.clone());
-        report(checker, &expr, &awaited.base, "replaced with a default value");
+        report(
+            checker,
+            &expr,
+            &awaited.base,
+            "replaced with a default value",
+        );
     }
 }
 
