@@ -33,7 +33,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// The keys of the asynclint table, in the order the documentation lists them.
-pub const KEYS: &[&str] = &[
+const KEYS: &[&str] = &[
     "select",
     "extend-select",
     "ignore",
@@ -74,7 +74,7 @@ pub struct ConfigFile {
 
 /// How the file holds its settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Layout {
+enum Layout {
     /// `[tool.asynclint]` of a `pyproject.toml`.
     Pyproject,
     /// The top level of `asynclint.toml` / `.asynclint.toml` (or any file given to
@@ -83,7 +83,7 @@ pub enum Layout {
 }
 
 impl Layout {
-    pub fn of(path: &Path) -> Layout {
+    fn of(path: &Path) -> Layout {
         if path
             .file_name()
             .is_some_and(|name| name == "pyproject.toml")
@@ -227,10 +227,6 @@ impl Reader<'_> {
             "" => path.to_string(),
             root => format!("{root}.{path}"),
         }
-    }
-
-    fn table_name(&self, path: &str) -> String {
-        self.key(path)
     }
 
     fn unknown_key(&self, table: &str, key: &str, allowed: &[&str]) -> String {
@@ -384,7 +380,7 @@ impl Reader<'_> {
         let Value::Table(table) = value else {
             return Err(format!(
                 "`{}` must be a table with `python` and/or `rust` lists, not {}",
-                self.table_name("blocking-calls"),
+                self.key("blocking-calls"),
                 kind_of(value)
             ));
         };
@@ -495,7 +491,7 @@ impl Reader<'_> {
         let Value::Table(table) = value else {
             return Err(format!(
                 "`{}` must be a table (e.g. [unbounded-gather] threshold = 50), not {}",
-                self.table_name("unbounded-gather"),
+                self.key("unbounded-gather"),
                 kind_of(value)
             ));
         };

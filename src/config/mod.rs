@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-pub use file::{ConfigError, Layout, KEYS};
+pub use file::ConfigError;
 pub use pattern::PathPatterns;
 
 use crate::discover::{Exclude, SourceFile, DEFAULT_EXCLUDES};
@@ -57,17 +57,23 @@ pub struct Configuration {
 struct Inner {
     discover: bool,
     cwd: PathBuf,
-    base: Settings,
-    cli_selection: RuleSelection,
-    cli_exclude: Option<PathPatterns>,
-    cli_extend_exclude: PathPatterns,
-    default_exclude: PathPatterns,
+    layers: Layers,
     /// What applies where no configuration file does (and everywhere when there is
     /// one fixed configuration).
     fallback: Arc<Resolved>,
     by_directory: Mutex<HashMap<PathBuf, Arc<Resolved>>>,
     /// Problems found while resolving; the run stops before linting if there are any.
     errors: Mutex<BTreeSet<ConfigError>>,
+}
+
+/// What surrounds a configuration file: the defaults below it, the command line
+/// above it.
+struct Layers {
+    base: Settings,
+    default_exclude: PathPatterns,
+    cli_selection: RuleSelection,
+    cli_exclude: Option<PathPatterns>,
+    cli_extend_exclude: PathPatterns,
 }
 
 /// One configuration file (or none) combined with the command line.
@@ -106,24 +112,26 @@ impl Configuration {
         let cli_extend_exclude = cli_patterns("--extend-exclude", &cli.extend_exclude)?;
         let defaults: Vec<String> = DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect();
         let default_exclude = PathPatterns::new(&cwd, &defaults).expect("default globs are valid");
-        let mut inner = Inner {
-            discover: source == ConfigSource::Discover,
-            cwd,
+        let layers = Layers {
             base,
+            default_exclude,
             cli_selection: cli.selection,
             cli_exclude,
             cli_extend_exclude,
-            default_exclude,
-            fallback: Arc::new(Resolved::placeholder()),
-            by_directory: Mutex::default(),
-            errors: Mutex::default(),
         };
-        inner.fallback = Arc::new(match &source {
-            ConfigSource::File(path) => inner.resolve(Some(&inner.read_given(path)?)),
-            ConfigSource::Discover | ConfigSource::Isolated => inner.resolve(None),
-        });
+        let fallback = match &source {
+            ConfigSource::File(path) => layers.resolve(Some(&read_given(path, &cwd)?)),
+            ConfigSource::Discover | ConfigSource::Isolated => layers.resolve(None),
+        };
         Ok(Configuration {
-            inner: Arc::new(inner),
+            inner: Arc::new(Inner {
+                discover: source == ConfigSource::Discover,
+                cwd,
+                layers,
+                fallback: Arc::new(fallback),
+                by_directory: Mutex::default(),
+                errors: Mutex::default(),
+            }),
         })
     }
 
@@ -205,18 +213,20 @@ impl Configuration {
     }
 }
 
-impl Inner {
-    fn read_given(&self, path: &Path) -> Result<ConfigFile, ConfigError> {
-        let shown = path.display().to_string();
-        match file::read(path, &shown, &self.cwd)? {
-            Some(file) => Ok(file),
-            None => Err(ConfigError {
-                file: shown,
-                message: "has no [tool.asynclint] table to configure asynclint with".to_string(),
-            }),
-        }
+/// The file of `--config`: it must configure asynclint. Its globs are relative to
+/// the current directory.
+fn read_given(path: &Path, cwd: &Path) -> Result<ConfigFile, ConfigError> {
+    let shown = path.display().to_string();
+    match file::read(path, &shown, cwd)? {
+        Some(file) => Ok(file),
+        None => Err(ConfigError {
+            file: shown,
+            message: "has no [tool.asynclint] table to configure asynclint with".to_string(),
+        }),
     }
+}
 
+impl Inner {
     /// What applies in `directory`: its nearest configuration file, or the fallback.
     fn resolved_for(&self, directory: &Path) -> Arc<Resolved> {
         if !self.discover {
@@ -226,7 +236,7 @@ impl Inner {
             return found;
         }
         let resolved = match self.config_in(directory) {
-            Ok(Some(file)) => Arc::new(self.resolve(Some(&file))),
+            Ok(Some(file)) => Arc::new(self.layers.resolve(Some(&file))),
             Ok(None) => match directory.parent() {
                 Some(parent) => self.resolved_for(parent),
                 None => Arc::clone(&self.fallback),
@@ -284,44 +294,37 @@ impl Inner {
             }),
         }
     }
+}
 
+impl Layers {
+    /// The settings, exclusions and per-file ignores for `config` (or for no file):
+    /// the defaults, then the file, then the command line.
     fn resolve(&self, config: Option<&ConfigFile>) -> Resolved {
+        let options = config.map(|config| &config.options);
         let mut settings = self.base.clone();
-        let mut exclude = self.cli_exclude.clone();
-        let mut per_file_ignores = Vec::new();
-        let mut extend_exclude = Vec::new();
-        if let Some(config) = config {
-            let options = &config.options;
+        if let Some(options) = options {
             settings.apply_selection(&options.selection);
             apply_blocking_calls(&mut settings, options);
             if let Some(threshold) = options.gather_threshold {
                 settings.gather_threshold = threshold;
             }
-            if exclude.is_none() {
-                exclude = options.exclude.clone();
-            }
-            extend_exclude.push(options.extend_exclude.clone());
-            per_file_ignores = options.per_file_ignores.clone();
         }
         settings.apply_selection(&self.cli_selection);
-        let mut all_exclude = vec![exclude.unwrap_or_else(|| self.default_exclude.clone())];
-        all_exclude.extend(extend_exclude);
-        all_exclude.push(self.cli_extend_exclude.clone());
-        all_exclude.retain(|patterns| !patterns.is_empty());
+        let replaced = self
+            .cli_exclude
+            .clone()
+            .or_else(|| options.and_then(|options| options.exclude.clone()))
+            .unwrap_or_else(|| self.default_exclude.clone());
+        let mut exclude = vec![replaced];
+        exclude.extend(options.map(|options| options.extend_exclude.clone()));
+        exclude.push(self.cli_extend_exclude.clone());
+        exclude.retain(|patterns| !patterns.is_empty());
         Resolved {
             settings: Arc::new(settings),
-            exclude: all_exclude,
-            per_file_ignores,
-        }
-    }
-}
-
-impl Resolved {
-    fn placeholder() -> Resolved {
-        Resolved {
-            settings: Arc::new(Settings::default()),
-            exclude: Vec::new(),
-            per_file_ignores: Vec::new(),
+            exclude,
+            per_file_ignores: options
+                .map(|options| options.per_file_ignores.clone())
+                .unwrap_or_default(),
         }
     }
 }
