@@ -45,20 +45,20 @@ pub struct CheckArgs {
     pub exit_zero: bool,
     /// Only report these rules: codes, code prefixes or names, comma-separated
     /// (replaces the configuration's `select`).
-    #[arg(long, value_delimiter = ',', value_parser = parse_selector)]
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_selector)]
     pub select: Vec<RuleSelector>,
     /// Also report these rules (added to the configuration's selection).
-    #[arg(long, value_delimiter = ',', value_parser = parse_selector)]
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_selector)]
     pub extend_select: Vec<RuleSelector>,
     /// Never report these rules.
-    #[arg(long, value_delimiter = ',', value_parser = parse_selector)]
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_selector)]
     pub ignore: Vec<RuleSelector>,
     /// Skip files and directories matching these globs (replaces the configuration's
     /// `exclude` and the default exclusions).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_name = "GLOBS", value_delimiter = ',')]
     pub exclude: Vec<String>,
     /// Also skip files and directories matching these globs.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_name = "GLOBS", value_delimiter = ',')]
     pub extend_exclude: Vec<String>,
     /// Use this configuration file for every path, instead of the nearest one.
     #[arg(long, value_name = "PATH", conflicts_with = "isolated")]

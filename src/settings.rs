@@ -94,15 +94,6 @@ impl Settings {
         self.enabled.insert(Rule::SyntaxError);
     }
 
-    /// Stops reporting `rules` (except AL000, which is always reported).
-    pub fn ignore(&mut self, rules: &[Rule]) {
-        for rule in rules {
-            if *rule != Rule::SyntaxError {
-                self.enabled.remove(rule);
-            }
-        }
-    }
-
     /// Applies one layer of `select` / `extend-select` / `ignore` on top of the
     /// current rules. AL000 stays on: a file that cannot be read or parsed is never
     /// silently passed.
