@@ -36,10 +36,23 @@ pub fn block_value(expr: &Expr) -> &Expr {
 }
 
 /// Builder types: their methods return the builder, so a chain keeps the type.
-const BUILDER_TYPES: &[&str] = &["Command", "OpenOptions", "Builder", "ClientBuilder", "DirBuilder"];
+const BUILDER_TYPES: &[&str] = &[
+    "Command",
+    "OpenOptions",
+    "Builder",
+    "ClientBuilder",
+    "DirBuilder",
+];
 
 /// Methods that return (a copy of) their receiver on any type.
-const SELF_METHODS: &[&str] = &["clone", "as_ref", "as_mut", "borrow", "borrow_mut", "by_ref"];
+const SELF_METHODS: &[&str] = &[
+    "clone",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "by_ref",
+];
 
 /// Well-known functions that return a future (the future does nothing until polled).
 const FUTURE_FUNCTIONS: &[&str] = &[
