@@ -20,6 +20,9 @@ pub struct Local {
     /// A collection of known small size: a literal array or `vec![..]`, or a batch
     /// (`for chunk in xs.chunks(50)`).
     pub bounded_collection: bool,
+    /// How many per-item loops enclose the binding: a value bound inside a loop's
+    /// body is a fresh one on every iteration.
+    pub loop_depth: usize,
 }
 
 #[derive(Debug, Default)]

@@ -97,6 +97,6 @@ fn join_handle(checker: &Checker, base: &Expr) -> Option<String> {
             .then(|| format!("the `JoinHandle` `{name}`"));
     }
     values::spawn(checker, base)
-        .filter(|spawn| !spawn.blocking)
+        .filter(|spawn| spawn.join_result && !spawn.blocking)
         .map(|spawn| format!("the task spawned by `{}`", spawn.callee))
 }

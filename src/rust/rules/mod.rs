@@ -65,7 +65,7 @@ pub fn describe_value(checker: &Checker, init: &Expr) -> Local {
     let mut local = Local {
         ty: values::value_type(checker, init),
         join_handle: values::spawn(checker, paths::peel_unwrap(init))
-            .is_some_and(|spawn| !spawn.blocking),
+            .is_some_and(|spawn| spawn.join_result && !spawn.blocking),
         ..Local::default()
     };
     unbounded_join::describe_collection(checker, init, &mut local);
