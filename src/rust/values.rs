@@ -141,6 +141,13 @@ pub fn spawn<'e>(checker: &Checker, expr: &'e Expr) -> Option<Spawn<'e>> {
     }
 }
 
+/// Is `expr` a spawn whose `JoinHandle`, awaited, reports the task's panic or
+/// cancellation as an `Err` (tokio's, not async-std's or `spawn_blocking`'s)?
+pub fn spawns_joinable(checker: &Checker, expr: &Expr) -> bool {
+    spawn(checker, paths::peel_unwrap(expr))
+        .is_some_and(|spawn| spawn.join_result && !spawn.blocking)
+}
+
 /// Is `expr` a call that starts per-item concurrent work when run in a loop: a
 /// task spawn of any kind (`tokio::spawn`, `set.spawn(..)` on a `JoinSet`)?
 pub fn starts_task(checker: &Checker, expr: &Expr) -> bool {

@@ -173,9 +173,10 @@ fn check_push(checker: &mut Checker, call: &syn::ExprMethodCall) {
         }
         return;
     }
+    let joinable = values::spawns_joinable(checker, item);
     let local = checker.scopes.local_mut(&name).expect("looked up above");
     if spawns {
-        local.join_handles = true;
+        local.join_handles |= joinable;
     } else if unbounded {
         local.unbounded_futures = true;
     }
@@ -233,8 +234,9 @@ pub fn describe_collection(checker: &Checker, init: &Expr, local: &mut Local) {
         Expr::Macro(mac) if macro_name(&mac.mac) == "vec" => local.bounded_collection = true,
         other => match per_item_closure(checker, other) {
             Some(closure) => {
-                if values::starts_task(checker, closure_body(closure)) {
-                    local.join_handles = true;
+                let body = closure_body(closure);
+                if values::starts_task(checker, body) {
+                    local.join_handles = values::spawns_joinable(checker, body);
                 } else if unbounded_futures(checker, other) {
                     local.unbounded_futures = true;
                 }
