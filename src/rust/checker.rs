@@ -293,7 +293,7 @@ impl<'a> Checker<'a> {
                 let local = init
                     .map(|init| rules::describe_value(self, init))
                     .unwrap_or_default();
-                self.scopes.bind(ident.ident.to_string(), local);
+                self.bind_local(ident.ident.to_string(), local);
             }
             syn::Pat::Type(typed) => self.bind_typed(&typed.pat, &typed.ty, init),
             syn::Pat::Tuple(tuple) => {
@@ -314,10 +314,20 @@ impl<'a> Checker<'a> {
                 let mut names = Vec::new();
                 pattern_names(other, &mut names);
                 for name in names {
-                    self.scopes.bind(name, Local::default());
+                    self.bind_local(name, Local::default());
                 }
             }
         }
+    }
+
+    fn bind_local(&mut self, name: String, mut local: Local) {
+        local.loop_depth = self.loops.len();
+        self.scopes.bind(name, local);
+    }
+
+    /// How many per-item loops enclose the current point.
+    pub fn loop_depth(&self) -> usize {
+        self.loops.len()
     }
 
     /// Binds `pat: ty`, keeping the annotated type when it is a path.

@@ -54,12 +54,14 @@ struct Collector {
 }
 
 impl Collector {
-    fn add(&mut self, sig: &syn::Signature, body: Option<&syn::Block>) {
+    fn add(&mut self, attrs: &[syn::Attribute], sig: &syn::Signature, body: Option<&syn::Block>) {
+        let is_entry_point = attrs.iter().any(is_runtime_entry_point);
         self.functions.push(FnSummary {
             name: sig.ident.to_string(),
             module: self.module.clone(),
             owner: self.owner.clone(),
-            returns_future: sig.asyncness.is_some() || returns_future(&sig.output),
+            returns_future: !is_entry_point
+                && (sig.asyncness.is_some() || returns_future(&sig.output)),
             returns_result: returns_result(sig),
             acquires_permit: body.is_some_and(acquires_permit),
         });
@@ -75,7 +77,7 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
         // Functions nested in bodies are not reachable by path; skip the body.
-        self.add(&item.sig, Some(&item.block));
+        self.add(&item.attrs, &item.sig, Some(&item.block));
     }
 
     fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
@@ -84,7 +86,7 @@ impl<'ast> Visit<'ast> for Collector {
             .replace(type_name(&item.self_ty).unwrap_or_default());
         for impl_item in &item.items {
             if let syn::ImplItem::Fn(method) = impl_item {
-                self.add(&method.sig, Some(&method.block));
+                self.add(&method.attrs, &method.sig, Some(&method.block));
             }
         }
         self.owner = previous;
@@ -94,11 +96,21 @@ impl<'ast> Visit<'ast> for Collector {
         let previous = self.owner.replace(item.ident.to_string());
         for trait_item in &item.items {
             if let syn::TraitItem::Fn(method) = trait_item {
-                self.add(&method.sig, method.default.as_ref());
+                self.add(&method.attrs, &method.sig, method.default.as_ref());
             }
         }
         self.owner = previous;
     }
+}
+
+/// `#[tokio::main]`, `#[tokio::test]`, `#[async_std::main]`, `#[actix_web::main]`:
+/// the macro turns the `async fn` into a sync function that runs a runtime.
+fn is_runtime_entry_point(attr: &syn::Attribute) -> bool {
+    let segments = &attr.path().segments;
+    segments.len() >= 2
+        && segments
+            .last()
+            .is_some_and(|last| last.ident == "main" || last.ident == "test")
 }
 
 /// The last identifier of a type path: `crate::net::Client<T>` → `Client`.

@@ -20,6 +20,9 @@ pub struct Local {
     /// A collection of known small size: a literal array or `vec![..]`, or a batch
     /// (`for chunk in xs.chunks(50)`).
     pub bounded_collection: bool,
+    /// How many per-item loops enclose the binding: a value bound inside a loop's
+    /// body is a fresh one on every iteration.
+    pub loop_depth: usize,
 }
 
 #[derive(Debug, Default)]
@@ -272,13 +275,7 @@ impl Scopes {
             return Some(segments.join("::"));
         }
         let rest = &segments[1..];
-        let joined = |head: &str| {
-            if rest.is_empty() {
-                head.to_string()
-            } else {
-                format!("{head}::{}", rest.join("::"))
-            }
-        };
+        let joined = |head: &str| join_rest(head, rest);
         match first.as_str() {
             "crate" => return Some(segments.join("::")),
             "self" => return Some(self.module_path(&self.module, rest)),
@@ -286,25 +283,53 @@ impl Scopes {
             "Self" => return self.impl_type().map(joined),
             _ => {}
         }
-        for scope in self.visible() {
+        self.resolve_named(&self.stack, &self.module, segments)
+    }
+
+    /// Resolves a path whose first segment is a plain name, in the scopes `stack`
+    /// of module `module` (a `use super::*` glob continues in the parent module).
+    fn resolve_named(
+        &self,
+        stack: &[Scope],
+        module: &[String],
+        segments: &[String],
+    ) -> Option<String> {
+        let (first, rest) = segments.split_first()?;
+        let module_at = stack.iter().rposition(|scope| scope.is_module).unwrap_or(0);
+        for scope in stack[module_at..].iter().rev() {
             // Locals live in the value namespace: `client::fetch` names the module
             // `client` even where a variable `client` is in scope.
             if rest.is_empty() && scope.locals.contains_key(first) {
                 return None;
             }
             if let Some(target) = scope.uses.get(first) {
-                return Some(joined(target));
+                return Some(join_rest(target, rest));
             }
             if scope.items.contains(first) {
-                return Some(self.module_path(&self.module, segments));
+                return Some(self.module_path(module, segments));
+            }
+        }
+        let globs = || stack[module_at..].iter().flat_map(|scope| &scope.globs);
+        if let Some(parent) = module.split_last().map(|(_, parent)| parent) {
+            let parent_glob = self.module_path(parent, &[]);
+            if module_at > 0 && globs().any(|glob| *glob == parent_glob) {
+                return self.resolve_named(&stack[..module_at], parent, segments);
             }
         }
         if rest.is_empty() {
-            if let Some(glob) = self.visible().flat_map(|scope| &scope.globs).next() {
+            if let Some(glob) = globs().next() {
                 return Some(format!("{glob}::{first}"));
             }
         }
         Some(segments.join("::"))
+    }
+}
+
+fn join_rest(head: &str, rest: &[String]) -> String {
+    if rest.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head}::{}", rest.join("::"))
     }
 }
 
@@ -386,6 +411,30 @@ mod tests {
         assert_eq!(
             resolve(&scopes, "super::super::x").as_deref(),
             Some("crate::x")
+        );
+    }
+
+    #[test]
+    fn super_glob_continues_in_the_parent_module() {
+        let file: syn::File =
+            syn::parse_str("use std::fs; mod client {} mod tests { use super::*; }").unwrap();
+        let mut scopes = Scopes::for_module(&[]);
+        scopes.push_module(None, &file.items);
+        let syn::Item::Mod(tests) = &file.items[2] else {
+            panic!()
+        };
+        scopes.push_module(Some("tests"), &tests.content.as_ref().unwrap().1);
+        assert_eq!(
+            resolve(&scopes, "client::fetch").as_deref(),
+            Some("crate::client::fetch")
+        );
+        assert_eq!(
+            resolve(&scopes, "fs::read").as_deref(),
+            Some("std::fs::read")
+        );
+        assert_eq!(
+            resolve(&scopes, "std::fs::read").as_deref(),
+            Some("std::fs::read")
         );
     }
 

@@ -104,6 +104,9 @@ pub struct Spawn<'e> {
     pub task: Option<&'e Expr>,
     /// `spawn_blocking`: the task is a closure on a blocking thread.
     pub blocking: bool,
+    /// Awaiting the handle gives a `Result` with the task's panic or cancellation
+    /// (tokio); async-std's handle gives the output itself and propagates panics.
+    pub join_result: bool,
 }
 
 /// Is `expr` a call that spawns a task and returns its `JoinHandle`? Method calls
@@ -115,6 +118,7 @@ pub fn spawn<'e>(checker: &Checker, expr: &'e Expr) -> Option<Spawn<'e>> {
             let callee = checker.callee(call)?;
             let blocking = SPAWN_BLOCKING_FUNCTIONS.contains(&callee.as_str());
             (blocking || SPAWN_FUNCTIONS.contains(&callee.as_str())).then(|| Spawn {
+                join_result: callee.starts_with("tokio::"),
                 callee,
                 task: call.args.first(),
                 blocking,
@@ -130,10 +134,18 @@ pub fn spawn<'e>(checker: &Checker, expr: &'e Expr) -> Option<Spawn<'e>> {
                 callee: format!("{}::{}", paths::last_segment(&ty), call.method),
                 task: call.args.first(),
                 blocking: call.method == "spawn_blocking",
+                join_result: true,
             })
         }
         _ => None,
     }
+}
+
+/// Is `expr` a spawn whose `JoinHandle`, awaited, reports the task's panic or
+/// cancellation as an `Err` (tokio's, not async-std's or `spawn_blocking`'s)?
+pub fn spawns_joinable(checker: &Checker, expr: &Expr) -> bool {
+    spawn(checker, paths::peel_unwrap(expr))
+        .is_some_and(|spawn| spawn.join_result && !spawn.blocking)
 }
 
 /// Is `expr` a call that starts per-item concurrent work when run in a loop: a

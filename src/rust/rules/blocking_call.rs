@@ -9,8 +9,14 @@ use crate::registry::Rule;
 use crate::rust::checker::Checker;
 use crate::rust::values;
 
-/// Trait methods callable on many types once the trait is imported.
-const TRAIT_METHODS: &[(&str, &str)] = &[("to_socket_addrs", "std::net::ToSocketAddrs")];
+/// Trait methods callable on many types once the trait is imported: (method, trait
+/// name, trait path). Counted only when that trait is the one in scope (async-std
+/// has an async `ToSocketAddrs` of the same name).
+const TRAIT_METHODS: &[(&str, &str, &str)] = &[(
+    "to_socket_addrs",
+    "ToSocketAddrs",
+    "std::net::ToSocketAddrs",
+)];
 
 pub fn check_call(checker: &mut Checker, call: &syn::ExprCall) {
     let Some(callee) = checker.callee(call) else {
@@ -26,8 +32,15 @@ pub fn check_method_call(checker: &mut Checker, call: &syn::ExprMethodCall) {
     let on_type = values::value_type(checker, &call.receiver).map(|ty| format!("{ty}::{method}"));
     let on_trait = TRAIT_METHODS
         .iter()
-        .find(|(name, _)| *name == method)
-        .map(|(_, owner)| format!("{owner}::{method}"));
+        .find(|(name, trait_name, trait_path)| {
+            *name == method
+                && checker
+                    .scopes
+                    .resolve_segments(&[trait_name.to_string()], false)
+                    .as_deref()
+                    == Some(*trait_path)
+        })
+        .map(|(_, _, trait_path)| format!("{trait_path}::{method}"));
     for qualified in on_type.into_iter().chain(on_trait) {
         if let Some(entry) = checker.settings.blocking_rust.lookup(&qualified).cloned() {
             report(checker, call.span(), &qualified, &entry);

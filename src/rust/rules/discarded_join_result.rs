@@ -87,12 +87,16 @@ fn report(checker: &mut Checker, expr: &Expr, base: &Expr, how: &str) {
 }
 
 /// Describes the awaited value when it is a task's `JoinHandle` from this function
-/// (and not one this function aborted itself).
+/// (and not one this function aborted itself). `spawn_blocking` handles are left
+/// out: a blocking task cannot be cancelled, and a fallback value for a failed
+/// blocking call is a deliberate choice.
 fn join_handle(checker: &Checker, base: &Expr) -> Option<String> {
     if let Some(name) = paths::variable_name(base) {
         let local = checker.scopes.local(&name)?;
         return (local.join_handle && !checker.was_aborted(&name))
             .then(|| format!("the `JoinHandle` `{name}`"));
     }
-    values::spawn(checker, base).map(|spawn| format!("the task spawned by `{}`", spawn.callee))
+    values::spawn(checker, base)
+        .filter(|spawn| spawn.join_result && !spawn.blocking)
+        .map(|spawn| format!("the task spawned by `{}`", spawn.callee))
 }

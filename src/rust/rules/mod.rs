@@ -64,7 +64,7 @@ pub fn describe_value(checker: &Checker, init: &Expr) -> Local {
     let init = values::block_value(init);
     let mut local = Local {
         ty: values::value_type(checker, init),
-        join_handle: values::spawn(checker, paths::peel_unwrap(init)).is_some(),
+        join_handle: values::spawns_joinable(checker, init),
         ..Local::default()
     };
     unbounded_join::describe_collection(checker, init, &mut local);

@@ -109,7 +109,11 @@ pub fn check_call(checker: &mut Checker, call: &syn::ExprCall) -> bool {
         return false;
     }
     let expr = Expr::Call(call.clone());
-    if values::starts_task(checker, &expr) && checker.in_unbounded_item_loop() {
+    let new_work = call
+        .args
+        .first()
+        .is_some_and(|task| !forwards_existing_future(task));
+    if new_work && values::starts_task(checker, &expr) && checker.in_unbounded_item_loop() {
         report_spawn_per_item(checker, call.span(), &checker.text(&call.func));
     }
     false
@@ -121,6 +125,8 @@ pub fn check_method_call(checker: &mut Checker, call: &syn::ExprMethodCall) {
         "spawn"
             if call.args.len() == 1
                 && !is_closure(&call.args[0])
+                && !forwards_existing_future(&call.args[0])
+                && !bound_in_this_iteration(checker, &call.receiver)
                 && checker.in_unbounded_item_loop() =>
         {
             let spawner = format!("{}.spawn", checker.text(&call.receiver));
@@ -144,7 +150,9 @@ fn check_push(checker: &mut Checker, call: &syn::ExprMethodCall) {
     };
     let item = &call.args[0];
     let spawns = values::starts_task(checker, item);
-    let unbounded = checker.in_unbounded_item_loop() && !future_limits_itself(checker, item);
+    let unbounded = checker.in_unbounded_item_loop()
+        && !forwards_existing_future(item)
+        && !future_limits_itself(checker, item);
     let Some(local) = checker.scopes.local(&name) else {
         return;
     };
@@ -165,12 +173,27 @@ fn check_push(checker: &mut Checker, call: &syn::ExprMethodCall) {
         }
         return;
     }
+    let joinable = values::spawns_joinable(checker, item);
     let local = checker.scopes.local_mut(&name).expect("looked up above");
     if spawns {
-        local.join_handles = true;
+        local.join_handles |= joinable;
     } else if unbounded {
         local.unbounded_futures = true;
     }
+}
+
+/// `set.spawn(task)`, `futs.push(fut)`: the item already is a future, made
+/// elsewhere (`JoinSet::extend`); the loop only moves it, and creates no new work.
+fn forwards_existing_future(item: &Expr) -> bool {
+    paths::variable_name(item).is_some()
+}
+
+/// Is the receiver a fresh value of each iteration (`let rt = Runtime::new()` in the
+/// loop body)? Its tasks do not pile up across iterations.
+fn bound_in_this_iteration(checker: &Checker, receiver: &Expr) -> bool {
+    paths::variable_name(receiver)
+        .and_then(|name| checker.scopes.local(&name))
+        .is_some_and(|local| local.loop_depth >= checker.loop_depth() && checker.loop_depth() > 0)
 }
 
 /// Walks into a method call: a limiting adapter covers the chain it ends; the
@@ -209,15 +232,21 @@ pub fn describe_collection(checker: &Checker, init: &Expr, local: &mut Local) {
     match paths::peel(init) {
         Expr::Array(_) => local.bounded_collection = true,
         Expr::Macro(mac) if macro_name(&mac.mac) == "vec" => local.bounded_collection = true,
-        other => {
-            if let Some(closure) = per_item_closure(checker, other) {
-                if values::starts_task(checker, closure_body(closure)) {
-                    local.join_handles = true;
+        other => match per_item_closure(checker, other) {
+            Some(closure) => {
+                let body = closure_body(closure);
+                if values::starts_task(checker, body) {
+                    local.join_handles = values::spawns_joinable(checker, body);
                 } else if unbounded_futures(checker, other) {
                     local.unbounded_futures = true;
                 }
             }
-        }
+            // `vec![a, b].into_iter().collect()` stays as small as its source.
+            None if !paths::chain_methods(other).is_empty() => {
+                local.bounded_collection = !is_unbounded_collection(checker, other);
+            }
+            None => {}
+        },
     }
 }
 
