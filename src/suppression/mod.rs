@@ -33,7 +33,8 @@ pub fn apply(
     if !may_have_directives(language, source) {
         return lint();
     }
-    let mut directives = Directives::scan(language, source);
+    let lines = LineIndex::new(source);
+    let mut directives = Directives::scan(language, source, &lines);
     let report_unused = settings.is_enabled(Rule::UnusedSuppression);
     if let Some(skip) = directives.skip_file.clone() {
         if !report_unused {
@@ -50,7 +51,6 @@ pub fn apply(
     if diagnostics.iter().any(|d| d.rule == Rule::SyntaxError) {
         return diagnostics;
     }
-    let lines = LineIndex::new(source);
     diagnostics.retain(|diagnostic| !directives.suppress(diagnostic, &lines));
     if report_unused {
         diagnostics.extend(directives.problems(language, settings));
@@ -109,31 +109,27 @@ struct Directives {
 }
 
 impl Directives {
-    fn scan(language: Language, source: &str) -> Directives {
-        let lines = LineIndex::new(source);
+    fn scan(language: Language, source: &str, lines: &LineIndex) -> Directives {
         let comments = match language {
             Language::Python => comments::python(source),
             Language::Rust => comments::rust(source),
         };
         let mut directives = Directives::default();
-        let own_line: Vec<bool> = comments
-            .ranges
-            .iter()
-            .map(|range| is_alone_on_its_line(source, &lines, range.start))
-            .collect();
         for (index, range) in comments.ranges.iter().enumerate() {
             let text = &source[range.clone()];
-            let line = lines.line_of(range.start);
-            let target = match language {
-                Language::Python => line,
-                Language::Rust if own_line[index] => {
-                    next_code_line(&comments.ranges, &own_line, index, &lines)
-                }
-                Language::Rust => line,
-            };
             let found = match language {
                 Language::Python => python_directives(text, range.start),
                 Language::Rust => rust_directive(text, range.start).into_iter().collect(),
+            };
+            if found.is_empty() {
+                continue;
+            }
+            let line = lines.line_of(range.start);
+            let target = match language {
+                Language::Rust if is_alone_on_its_line(source, lines, range.start) => {
+                    next_code_line(source, &comments.ranges, index, lines)
+                }
+                Language::Python | Language::Rust => line,
             };
             for directive in found {
                 directives.add(directive, target, comments.code_start);
@@ -486,19 +482,15 @@ fn is_alone_on_its_line(source: &str, lines: &LineIndex, offset: usize) -> bool 
 
 /// The line a Rust comment alone on its line applies to: the next line, skipping
 /// further comment-only lines so that several `allow` comments can be stacked.
-fn next_code_line(
-    ranges: &[Range<usize>],
-    own_line: &[bool],
-    index: usize,
-    lines: &LineIndex,
-) -> usize {
+fn next_code_line(source: &str, ranges: &[Range<usize>], index: usize, lines: &LineIndex) -> usize {
     let mut line = lines.line_of(ranges[index].start) + 1;
-    for (range, alone) in ranges.iter().zip(own_line).skip(index + 1) {
+    for range in &ranges[index + 1..] {
         let comment_line = lines.line_of(range.start);
-        if comment_line == line && *alone {
-            line = lines.line_of(range.end.saturating_sub(1).max(range.start)) + 1;
-        } else if comment_line > line {
+        if comment_line > line {
             break;
+        }
+        if comment_line == line && is_alone_on_its_line(source, lines, range.start) {
+            line = lines.line_of(range.end.saturating_sub(1).max(range.start)) + 1;
         }
     }
     line
