@@ -273,6 +273,53 @@ rust = ["mylib::db::query"]
 }
 
 #[test]
+fn extra_rust_blocking_call_from_asynclint_toml_is_al202() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "src/lib.rs",
+        "use mydb::client;\n\nasync fn handler() {\n    client::query_sync(\"select 1\");\n    std::fs::read(\"x\");\n    mydb::client::ping();\n}\n",
+    );
+    assert_eq!(check(dir.path(), &["."], 1), ["src/lib.rs:5 AL202"]);
+    write(
+        dir.path(),
+        "asynclint.toml",
+        r#"allowed-blocking-calls = ["std::fs::read"]
+
+[blocking-calls]
+rust = [
+    { call = "mydb::client::query_sync", use-instead = "`mydb::client::query(..).await`" },
+    "mydb::client::ping",
+]
+"#,
+    );
+    let output = asynclint(dir.path(), &["check", "--format", "json", "."]);
+    assert_exit(&output, 1);
+    let found: Vec<(u64, String)> = json(&output)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["help"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (4, "use `mydb::client::query(..).await`".to_string()),
+            (
+                6,
+                "use an async equivalent, or run it with `tokio::task::spawn_blocking(...)`"
+                    .to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
 fn allowed_blocking_calls_are_not_reported() {
     let dir = TempDir::new().unwrap();
     write(
