@@ -614,6 +614,27 @@ fn error_in_a_nested_configuration_names_its_path() {
 }
 
 #[test]
+fn configuration_that_governs_no_linted_file_is_not_read_as_an_error() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "app.py", SLEEPY);
+    write(
+        dir.path(),
+        "docs/pyproject.toml",
+        "[tool.asynclint]\nselct = 1\n",
+    );
+    write(dir.path(), "docs/guide/index.md", "# Guide\n");
+    assert_eq!(check(dir.path(), &["."], 1), ["app.py:5 AL201"]);
+    write(dir.path(), "docs/guide/conf.py", SLEEPY);
+    assert_config_error(
+        &asynclint(dir.path(), &["check", "."]),
+        &format!(
+            "error: {}: unknown key `tool.asynclint.selct`; expected one of: {ALL_KEYS}",
+            native("docs/pyproject.toml")
+        ),
+    );
+}
+
+#[test]
 fn two_configurations_in_one_directory_is_an_error() {
     let dir = TempDir::new().unwrap();
     write(dir.path(), "app.py", SLEEPY);

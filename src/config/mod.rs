@@ -61,10 +61,12 @@ struct Inner {
     /// What applies where no configuration file does (and everywhere when there is
     /// one fixed configuration).
     fallback: Arc<Resolved>,
-    by_directory: Mutex<HashMap<PathBuf, Arc<Resolved>>>,
-    /// Problems found while resolving; the run stops before linting if there are any.
-    errors: Mutex<BTreeSet<ConfigError>>,
+    /// The resolution of each directory met so far, or why its configuration file
+    /// cannot be used.
+    by_directory: Mutex<HashMap<PathBuf, Lookup>>,
 }
+
+type Lookup = Result<Arc<Resolved>, ConfigError>;
 
 /// What surrounds a configuration file: the defaults below it, the command line
 /// above it.
@@ -130,7 +132,6 @@ impl Configuration {
                 layers,
                 fallback: Arc::new(fallback),
                 by_directory: Mutex::default(),
-                errors: Mutex::default(),
             }),
         })
     }
@@ -148,13 +149,17 @@ impl Configuration {
     }
 
     /// Whether a file or directory found while walking is excluded by the
-    /// configuration of the directory it is in.
+    /// configuration of the directory it is in. A broken configuration excludes
+    /// nothing here: it is reported for the files it governs.
     pub fn is_excluded(&self, path: &Path) -> bool {
         let path = absolute(path);
         let Some(parent) = path.parent() else {
             return false;
         };
-        let resolved = self.inner.resolved_for(parent);
+        let resolved = self
+            .inner
+            .resolved_for(parent)
+            .unwrap_or_else(|_| Arc::clone(&self.inner.fallback));
         resolved
             .exclude
             .iter()
@@ -162,11 +167,11 @@ impl Configuration {
     }
 
     /// The settings of one file: its configuration, the command line, then its
-    /// `per-file-ignores`.
-    pub fn settings_for(&self, path: &Path) -> Arc<Settings> {
+    /// `per-file-ignores`; or why its configuration file cannot be used.
+    pub fn settings_for(&self, path: &Path) -> Result<Arc<Settings>, ConfigError> {
         let path = absolute(path);
         let directory = path.parent().unwrap_or(Path::new("/"));
-        let resolved = self.inner.resolved_for(directory);
+        let resolved = self.inner.resolved_for(directory)?;
         let ignored: Vec<RuleSelector> = resolved
             .per_file_ignores
             .iter()
@@ -174,42 +179,38 @@ impl Configuration {
             .flat_map(|(_, rules)| rules.iter().cloned())
             .collect();
         if ignored.is_empty() {
-            return Arc::clone(&resolved.settings);
+            return Ok(Arc::clone(&resolved.settings));
         }
         let mut settings = Settings::clone(&resolved.settings);
         settings.apply_selection(&RuleSelection {
             ignore: ignored,
             ..RuleSelection::default()
         });
-        Arc::new(settings)
+        Ok(Arc::new(settings))
     }
 
-    /// The settings of every file, or every configuration problem met so far
-    /// (including those found while walking).
+    /// The settings of every file, or the problems of the configuration files that
+    /// govern them (each once, sorted by file).
     pub fn settings_for_files(
         &self,
         files: &[SourceFile],
     ) -> Result<HashMap<PathBuf, Arc<Settings>>, Vec<ConfigError>> {
-        let settings: HashMap<PathBuf, Arc<Settings>> = files
-            .iter()
-            .map(|file| (file.path.clone(), self.settings_for(&file.path)))
-            .collect();
-        let errors = self.errors();
-        if errors.is_empty() {
-            Ok(settings)
-        } else {
-            Err(errors)
+        let mut settings = HashMap::new();
+        let mut errors = BTreeSet::new();
+        for file in files {
+            match self.settings_for(&file.path) {
+                Ok(found) => {
+                    settings.insert(file.path.clone(), found);
+                }
+                Err(error) => {
+                    errors.insert(error);
+                }
+            }
         }
-    }
-
-    /// Configuration problems met so far, sorted by file.
-    pub fn errors(&self) -> Vec<ConfigError> {
-        let errors = self
-            .inner
-            .errors
-            .lock()
-            .expect("no panic while holding the lock");
-        errors.iter().cloned().collect()
+        match errors.is_empty() {
+            true => Ok(settings),
+            false => Err(errors.into_iter().collect()),
+        }
     }
 }
 
@@ -228,44 +229,34 @@ fn read_given(path: &Path, cwd: &Path) -> Result<ConfigFile, ConfigError> {
 
 impl Inner {
     /// What applies in `directory`: its nearest configuration file, or the fallback.
-    fn resolved_for(&self, directory: &Path) -> Arc<Resolved> {
+    fn resolved_for(&self, directory: &Path) -> Lookup {
         if !self.discover {
-            return Arc::clone(&self.fallback);
+            return Ok(Arc::clone(&self.fallback));
         }
         if let Some(found) = self.cached(directory) {
             return found;
         }
-        let resolved = match self.config_in(directory) {
-            Ok(Some(file)) => Arc::new(self.layers.resolve(Some(&file))),
+        let lookup = match self.config_in(directory) {
+            Ok(Some(file)) => Ok(Arc::new(self.layers.resolve(Some(&file)))),
             Ok(None) => match directory.parent() {
                 Some(parent) => self.resolved_for(parent),
-                None => Arc::clone(&self.fallback),
+                None => Ok(Arc::clone(&self.fallback)),
             },
-            Err(error) => {
-                self.record(error);
-                Arc::clone(&self.fallback)
-            }
+            Err(error) => Err(error),
         };
         self.by_directory
             .lock()
             .expect("no panic while holding the lock")
-            .insert(directory.to_path_buf(), Arc::clone(&resolved));
-        resolved
+            .insert(directory.to_path_buf(), lookup.clone());
+        lookup
     }
 
-    fn cached(&self, directory: &Path) -> Option<Arc<Resolved>> {
+    fn cached(&self, directory: &Path) -> Option<Lookup> {
         let cache = self
             .by_directory
             .lock()
             .expect("no panic while holding the lock");
         cache.get(directory).cloned()
-    }
-
-    fn record(&self, error: ConfigError) {
-        self.errors
-            .lock()
-            .expect("no panic while holding the lock")
-            .insert(error);
     }
 
     /// The configuration file of `directory` itself, if it has one. Two in one
