@@ -216,8 +216,18 @@ fn rule(args: RuleArgs) -> ExitCode {
             render_json(&all)
         }
     };
-    print!("{text}");
-    ExitCode::from(EXIT_CLEAN)
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        // `asynclint rule --all | head` closes the pipe early: not an error.
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write the rule: {error}");
+            ExitCode::from(EXIT_ERROR)
+        }
+        _ => ExitCode::from(EXIT_CLEAN),
+    }
 }
 
 /// One line per rule: code, name, summary.
