@@ -15,6 +15,8 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib/timed-lint.sh
+source "$REPO_ROOT/scripts/lib/timed-lint.sh"
 CACHE="${1:-${ASYNCLINT_CORPUS:-$HOME/.cache/asynclint-corpus}}"
 mkdir -p "$CACHE"
 CACHE="$(cd "$CACHE" && pwd)"
@@ -121,17 +123,7 @@ fi
 
 OUT="$CACHE/findings.json"
 cd "$SRC"
-start=$(date +%s.%N)
-set +e
-"$BIN" check --format json --exit-zero "${PKG_DIRS[@]}" >"$OUT" 2>"$CACHE/stderr.txt"
-rc=$?
-set -e
-end=$(date +%s.%N)
-if [[ $rc -ne 0 ]]; then
-  echo "error: asynclint exited with $rc; stderr:" >&2
-  head -n 40 "$CACHE/stderr.txt" >&2
-  exit 1
-fi
+timed_lint "$BIN" "$OUT" "$CACHE/stderr.txt" "${PKG_DIRS[@]}"
 
 python3 - "$OUT" "$start" "$end" "$SRC" "${PKG_DIRS[@]}" <<'PY'
 import json, os, sys

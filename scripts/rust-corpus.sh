@@ -39,6 +39,8 @@ while [[ $# -gt 0 ]]; do
 done
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib/timed-lint.sh
+source "$REPO_ROOT/scripts/lib/timed-lint.sh"
 CACHE="${CACHE_ARG:-${ASYNCLINT_RUST_CORPUS:-$HOME/.cache/asynclint-rust-corpus}}"
 # Resolved without creating it, so that a bad CACHE_DIR leaves no trace in the repo.
 CACHE="$(realpath -m -- "$CACHE")"
@@ -199,17 +201,7 @@ fi
 
 OUT="$CACHE/findings.json"
 cd "$BASE"
-start=$(date +%s.%N)
-set +e
-"$BIN" check --format json --exit-zero "${ARGS[@]}" >"$OUT" 2>"$CACHE/stderr.txt"
-rc=$?
-set -e
-end=$(date +%s.%N)
-if [[ $rc -ne 0 ]]; then
-  echo "error: asynclint exited with $rc; stderr:" >&2
-  head -n 40 "$CACHE/stderr.txt" >&2
-  exit 1
-fi
+timed_lint "$BIN" "$OUT" "$CACHE/stderr.txt" "${ARGS[@]}"
 
 # ---------------------------------------------------------------- report ----
 python3 - "$OUT" "$start" "$end" "$BASE" "$LIST" "$RS_FILES" "$SRC_SIZE" \

@@ -1087,3 +1087,95 @@ fn broken_symlink_in_a_directory_reads_like_an_explicit_one() {
         "error: dangling.py: broken symbolic link: its target does not exist"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Rust files
+// ---------------------------------------------------------------------------------------
+
+const RUST_SLEEPY: &str = "use std::thread;\nuse std::time::Duration;\n\nasync fn tick() {\n    thread::sleep(Duration::from_secs(1));\n}\n\nfn sync_tick() {\n    thread::sleep(Duration::from_secs(1));\n}\n";
+
+#[test]
+fn rust_files_are_linted_next_to_python_files() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "svc/src/main.rs", RUST_SLEEPY);
+    write(dir.path(), "svc/Cargo.toml", "[package]\nname = \"svc\"\n");
+    write(dir.path(), "tool.py", SLEEPY);
+    let output = asynclint(dir.path(), &["check", "--format", "json", "."]);
+    assert_exit(&output, 1);
+    let findings = json_findings(&output);
+    assert!(
+        findings.contains(&("svc/src/main.rs".to_string(), 5, "AL201".to_string())),
+        "{findings:?}"
+    );
+    assert!(
+        findings.iter().any(|(path, _, _)| path == "tool.py"),
+        "{findings:?}"
+    );
+    // The same sleep in a sync function is fine.
+    assert!(
+        !findings.contains(&("svc/src/main.rs".to_string(), 9, "AL201".to_string())),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn rust_target_directory_is_skipped() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "target/debug/build/out/gen.rs", RUST_SLEEPY);
+    write(dir.path(), "src/lib.rs", "pub fn fine() {}\n");
+    let output = asynclint(dir.path(), &["check", "."]);
+    assert_exit(&output, 0);
+    assert!(
+        stderr(&output).contains("(1 file scanned)"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn rust_syntax_error_is_one_al000_with_its_position_and_other_files_go_on() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "bad.rs", "fn ok() {}\n\nfn broken( {\n}\n");
+    write(dir.path(), "good.rs", RUST_SLEEPY);
+    let output = asynclint(dir.path(), &["check", "--format", "json", "."]);
+    assert_exit(&output, 1);
+    let findings = json(&output);
+    let bad: Vec<&Value> = findings.iter().filter(|f| f["path"] == "bad.rs").collect();
+    assert_eq!(bad.len(), 1, "{findings:?}");
+    assert_eq!(bad[0]["code"], "AL000");
+    assert_eq!(bad[0]["line"], 3, "{:?}", bad[0]);
+    assert!(bad[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("syntax error"));
+    assert_eq!(
+        json_findings(&output)[1..],
+        [("good.rs".to_string(), 5, "AL201".to_string())]
+    );
+}
+
+#[test]
+fn rust_columns_count_characters_after_a_shebang() {
+    let dir = TempDir::new().unwrap();
+    let source = "#!/usr/bin/env run-cargo-script\nasync fn é() { let _s = \"żółw\"; std::thread::sleep(d); }\n";
+    write(dir.path(), "script.rs", source);
+    let output = asynclint(dir.path(), &["check", "--format", "json", "script.rs"]);
+    assert_exit(&output, 1);
+    let findings = json(&output);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["line"], 2);
+    let column = source.lines().nth(1).unwrap().find("std::thread").unwrap();
+    let chars_before = source.lines().nth(1).unwrap()[..column].chars().count();
+    assert_eq!(findings[0]["column"], chars_before + 1, "{findings:?}");
+}
+
+#[test]
+fn rust_rule_selection_applies() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "lib.rs", RUST_SLEEPY);
+    let output = asynclint(
+        dir.path(),
+        &["check", "--ignore", "blocking-sleep", "lib.rs"],
+    );
+    assert_exit(&output, 0);
+}

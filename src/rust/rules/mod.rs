@@ -13,7 +13,6 @@ use syn::visit::Visit;
 use syn::{Expr, Stmt};
 
 use super::checker::Checker;
-use super::paths;
 use super::scope::Local;
 use super::values;
 
