@@ -8,6 +8,10 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use tempfile::TempDir;
 
+mod common;
+
+use common::{assert_exit, asynclint, native, stderr, stdout, write, MIXED, SLEEPY};
+
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
@@ -22,44 +26,6 @@ fn command(dir: &Path, args: &[&str]) -> Command {
         .env_remove("CLICOLOR_FORCE")
         .env_remove("FORCE_COLOR");
     command
-}
-
-/// Runs `asynclint ARGS...` in `dir` with piped stdout and stderr.
-fn asynclint(dir: &Path, args: &[&str]) -> Output {
-    command(dir, args)
-        .output()
-        .expect("the asynclint binary runs")
-}
-
-/// Writes `text` to `dir/rel_path`, creating the parent directories.
-fn write(dir: &Path, rel_path: &str, text: impl AsRef<[u8]>) {
-    let path = dir.join(rel_path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exited normally (no signal)")
-}
-
-/// Asserts the exit status, printing both streams when it differs.
-#[track_caller]
-fn assert_exit(output: &Output, expected: i32) {
-    assert_eq!(
-        code(output),
-        expected,
-        "unexpected exit status\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 /// The findings of a `--format json` run.
@@ -97,23 +63,9 @@ fn concise_codes(output: &Output) -> Vec<String> {
         .collect()
 }
 
-/// `path` with the platform's separator: `native("sub/a.py")`.
-fn native(path: &str) -> String {
-    path.split('/')
-        .collect::<std::path::PathBuf>()
-        .display()
-        .to_string()
-}
-
-/// Line 4, column 5: one AL201.
-const SLEEPY: &str = "import time\n\n\nasync def main():\n    time.sleep(1)\n";
-
 /// A correct async file: nothing to report.
 const CLEAN: &str =
     "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n\n\nasyncio.run(main())\n";
-
-/// AL201 on line 7, AL202 on line 8, AL101 on line 9.
-const MIXED: &str = "import asyncio\nimport time\nimport requests\n\n\nasync def main():\n    time.sleep(1)\n    requests.get(\"https://example.com\")\n    asyncio.sleep(1)\n";
 
 // ---------------------------------------------------------------------------------------
 // Exit codes
