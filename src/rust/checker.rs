@@ -205,14 +205,11 @@ impl<'a> Checker<'a> {
             .then(|| self.local.functions.iter().filter(|f| f.name == name))
             .into_iter()
             .flatten();
-        let mut candidates = local
-            .chain(self.index.named(crate_key, name))
-            .filter(matches);
-        let first = candidates.next()?;
-        // Two impls of one type name disagreeing: too unsure to report.
-        candidates
-            .all(|other| other.returns_future == first.returns_future)
-            .then_some(first)
+        agreeing(
+            local
+                .chain(self.index.named(crate_key, name))
+                .filter(matches),
+        )
     }
 
     /// The crate method a method call refers to, when the receiver's type is known
@@ -228,17 +225,14 @@ impl<'a> Checker<'a> {
         let owner = paths::last_segment(&owner);
         let key = &self.location.crate_key;
         let method = call.method.to_string();
-        let mut candidates = self
+        let candidates = self
             .local
             .functions
             .iter()
             .filter(|f| f.name == method)
             .chain(self.index.named(key, &method))
             .filter(|f| f.owner.as_deref() == Some(owner));
-        let first = candidates.next()?;
-        candidates
-            .all(|other| other.returns_future == first.returns_future)
-            .then_some(first)
+        agreeing(candidates)
     }
 
     /// Records what `.abort()` was called on.
@@ -507,6 +501,16 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     fn visit_item_macro(&mut self, _: &'ast syn::ItemMacro) {
         // `macro_rules!` definitions and item-producing macros are not run code.
     }
+}
+
+/// The first candidate, if every candidate agrees on whether it returns a future:
+/// two definitions of one name (impls of same-named types in different modules)
+/// that disagree leave the call too unsure to report.
+fn agreeing<'f>(mut candidates: impl Iterator<Item = &'f FnSummary>) -> Option<&'f FnSummary> {
+    let first = candidates.next()?;
+    candidates
+        .all(|other| other.returns_future == first.returns_future)
+        .then_some(first)
 }
 
 /// Every name a pattern binds.

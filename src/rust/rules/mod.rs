@@ -99,11 +99,9 @@ impl<'ast> Visit<'ast> for AwaitFinder {
             _ => {}
         }
     }
-    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
-        // Called right here (`(|| x.await)()` cannot be written); a closure body runs
-        // later, on whoever calls it.
-        let _ = closure;
-    }
+    // A closure body runs later, for whoever calls it; an `async` block is a
+    // separate future. Neither suspends the code around it.
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
     fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
     fn visit_item(&mut self, _: &'ast syn::Item) {}
 }

@@ -9,7 +9,8 @@ use syn::{Expr, Stmt};
 
 use crate::registry::Rule;
 use crate::rust::checker::Checker;
-use crate::rust::index::{acquires_permit, PERMIT_METHODS};
+use crate::rust::index::{acquires_permit, type_name, PERMIT_METHODS};
+use crate::rust::macros;
 use crate::rust::paths;
 use crate::rust::scope::Local;
 use crate::rust::values;
@@ -70,8 +71,8 @@ pub fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     let (syn::Pat::Type(typed), Some(init)) = (&local.pat, &local.init) else {
         return;
     };
-    let is_future_set = super::super::index::type_name(&typed.ty)
-        .is_some_and(|name| FUTURE_SETS.contains(&name.as_str()));
+    let is_future_set =
+        type_name(&typed.ty).is_some_and(|name| FUTURE_SETS.contains(&name.as_str()));
     if is_future_set && unbounded_futures(checker, &init.expr) {
         report_future_set(checker, &init.expr);
     }
@@ -231,7 +232,7 @@ fn unlimited_concurrency(call: &syn::ExprMethodCall) -> bool {
 pub fn describe_collection(checker: &Checker, init: &Expr, local: &mut Local) {
     match paths::peel(init) {
         Expr::Array(_) => local.bounded_collection = true,
-        Expr::Macro(mac) if macro_name(&mac.mac) == "vec" => local.bounded_collection = true,
+        Expr::Macro(mac) if macros::name(&mac.mac) == "vec" => local.bounded_collection = true,
         other => match per_item_closure(checker, other) {
             Some(closure) => {
                 let body = closure_body(closure);
@@ -301,7 +302,7 @@ pub fn is_unbounded_collection(checker: &Checker, expr: &Expr) -> bool {
                 .is_some_and(|end| end.saturating_sub(start) > threshold)
         }
         Expr::Array(_) | Expr::Tuple(_) | Expr::Lit(_) => false,
-        Expr::Macro(mac) => macro_name(&mac.mac) != "vec",
+        Expr::Macro(mac) => macros::name(&mac.mac) != "vec",
         Expr::Path(path) => {
             let Some(name) = path.path.segments.last().map(|s| s.ident.to_string()) else {
                 return false;
@@ -487,14 +488,10 @@ fn collects_into_future_set(call: &syn::ExprMethodCall) -> bool {
     call.turbofish.as_ref().is_some_and(|turbofish| {
         turbofish.args.iter().any(|argument| {
             matches!(argument, syn::GenericArgument::Type(ty)
-                if super::super::index::type_name(ty)
+                if type_name(ty)
                     .is_some_and(|name| FUTURE_SETS.contains(&name.as_str())))
         })
     })
-}
-
-fn macro_name(mac: &syn::Macro) -> String {
-    crate::rust::macros::name(mac)
 }
 
 /// The collection a chain iterates, for messages: `users.iter().map(..)` → `users`.
