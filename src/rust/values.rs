@@ -141,6 +141,11 @@ pub fn spawn<'e>(checker: &Checker, expr: &'e Expr) -> Option<Spawn<'e>> {
     }
 }
 
+/// Is `callee` a free function that starts a task (not a blocking one)?
+pub fn is_task_spawn(callee: &str) -> bool {
+    SPAWN_FUNCTIONS.contains(&callee)
+}
+
 /// Is `expr` a spawn whose `JoinHandle`, awaited, reports the task's panic or
 /// cancellation as an `Err` (tokio's, not async-std's or `spawn_blocking`'s)?
 pub fn spawns_joinable(checker: &Checker, expr: &Expr) -> bool {
@@ -153,6 +158,9 @@ pub fn spawns_joinable(checker: &Checker, expr: &Expr) -> bool {
 pub fn starts_task(checker: &Checker, expr: &Expr) -> bool {
     match paths::peel(expr) {
         Expr::MethodCall(call) => call.method == "spawn" && call.args.len() == 1,
+        Expr::Call(call) => checker
+            .callee(call)
+            .is_some_and(|callee| is_task_spawn(&callee)),
         other => spawn(checker, other).is_some_and(|spawn| !spawn.blocking),
     }
 }

@@ -109,12 +109,11 @@ pub fn check_call(checker: &mut Checker, call: &syn::ExprCall) -> bool {
         }
         return false;
     }
-    let expr = Expr::Call(call.clone());
     let new_work = call
         .args
         .first()
         .is_some_and(|task| !forwards_existing_future(task));
-    if new_work && values::starts_task(checker, &expr) && checker.in_unbounded_item_loop() {
+    if new_work && values::is_task_spawn(&callee) && checker.in_unbounded_item_loop() {
         report_spawn_per_item(checker, call.span(), &checker.text(&call.func));
     }
     false
