@@ -72,6 +72,11 @@ pub struct CheckArgs {
     /// Report suppression comments that suppress nothing (rule AL001).
     #[arg(long)]
     pub report_unused_suppressions: bool,
+    /// Parse every file, even those whose bytes show they cannot contain a finding
+    /// (no `async`, `await`, `asyncio`, ... nor a coroutine name of the project).
+    /// Findings are the same; only syntax errors in such files are added.
+    #[arg(long)]
+    pub no_prefilter: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -130,7 +135,10 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     };
 
-    let report = engine::run_configured(&args.paths, &configuration);
+    let options = engine::RunOptions {
+        prefilter: !args.no_prefilter,
+    };
+    let report = engine::run_with_options(&args.paths, &configuration, options);
     if !report.config_errors.is_empty() {
         for error in &report.config_errors {
             eprintln!("error: {error}");

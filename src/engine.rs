@@ -1,18 +1,21 @@
 //! The lint pipeline over a set of paths: discover → read → index → lint, in
 //! parallel, with every file isolated from every other file's failures.
 
+use std::collections::{BTreeMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::{ConfigError, Configuration};
 use crate::diagnostic::{Diagnostic, Located};
 use crate::discover::{discover, Language, SourceFile, WalkError};
-use crate::python::{self, index::ProjectIndex, ModuleName};
+use crate::prefilter::Prefilter;
+use crate::python::index::{ModuleSummary, ProjectIndex};
+use crate::python::{self, ModuleName};
 use crate::registry::Rule;
-use crate::rust::{self, index::CrateIndex, FileLocation};
+use crate::rust::index::{CrateIndex, FileSummary};
+use crate::rust::{self, FileLocation};
 use crate::settings::Settings;
 use crate::source::{decode, LineIndex};
 use crate::suppression;
@@ -66,16 +69,45 @@ pub struct Indexes {
     pub rust: CrateIndex,
 }
 
-/// A file read from disk: its text, or why it cannot be linted.
-struct Loaded {
+/// How a run goes about its work (never what it reports).
+#[derive(Clone, Copy, Debug)]
+pub struct RunOptions {
+    /// Skip parsing files whose bytes show they cannot produce a finding.
+    pub prefilter: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions { prefilter: true }
+    }
+}
+
+/// What the first pass learned from one file's bytes. Sources are not kept between
+/// the passes: a large project's text would outweigh everything else the run holds,
+/// and reading a file again comes from the page cache.
+struct Scanned {
     file: SourceFile,
-    /// Where the file sits in its project, found once (it stats the tree upwards).
-    place: Place,
-    /// The decoded text (for an undecodable file, the text with invalid bytes
-    /// replaced, or nothing for a binary file).
+    scan: Scan,
+}
+
+enum Scan {
+    /// The file cannot be linted: its one AL000 finding, and the text to show it in.
+    Unreadable(Unreadable),
+    Python {
+        /// The module names under which the file joins the project index, when it
+        /// can define something another module's call resolves to.
+        indexed_as: Vec<(String, ModuleName)>,
+        names: python::scan::Names,
+    },
+    Rust {
+        summary: Option<FileSummary>,
+    },
+}
+
+struct Unreadable {
+    diagnostic: Diagnostic,
+    /// The text with invalid bytes replaced, or nothing for a binary file.
     source: String,
-    /// Set when the file cannot be linted: its one AL000 finding.
-    unreadable: Option<Diagnostic>,
     io_error: Option<String>,
 }
 
@@ -90,14 +122,22 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> RunReport {
 
 /// Lints `paths`, each file with the settings its configuration gives it.
 pub fn run_configured(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
+    run_with_options(paths, configuration, RunOptions::default())
+}
+
+pub fn run_with_options(
+    paths: &[PathBuf],
+    configuration: &Configuration,
+    options: RunOptions,
+) -> RunReport {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK_BYTES)
         .build()
         .expect("cannot start worker threads");
-    pool.install(|| run_in_pool(paths, configuration))
+    pool.install(|| run_in_pool(paths, configuration, options))
 }
 
-fn run_in_pool(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
+fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOptions) -> RunReport {
     let discovered = discover(paths, configuration.exclusion());
     let settings = match configuration.settings_for_files(&discovered.files) {
         Ok(settings) => settings,
@@ -108,130 +148,277 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
             }
         }
     };
-    let loaded: Vec<Loaded> = discovered.files.into_par_iter().map(load).collect();
-    let index = Indexes {
-        python: build_index(&loaded),
-        rust: build_crate_index(&loaded),
+    let files_scanned = discovered.files.len();
+    let mut scanned: Vec<Scanned> = discovered.files.into_par_iter().map(scan).collect();
+    let mut index = Indexes {
+        python: build_python_index(&scanned),
+        rust: build_crate_index(&mut scanned),
     };
+    let coroutine_names = python_coroutine_names(&scanned);
+    let prefilter = match options.prefilter {
+        true => Prefilter::new(
+            coroutine_names.iter().map(String::as_str),
+            index.rust.future_fn_names(),
+        ),
+        false => Prefilter::disabled(),
+    };
+    index.python.set_coroutine_names(coroutine_names);
+    let outcomes: Vec<Linted> = scanned
+        .into_par_iter()
+        .map(|file| {
+            let settings = &settings[&file.file.path];
+            lint_scanned(file, &index, &prefilter, settings)
+        })
+        .collect();
     let mut report = RunReport {
-        files_scanned: loaded.len(),
+        files_scanned,
         io_errors: discovered.errors,
         ..RunReport::default()
     };
-    for file in &loaded {
-        if let Some(message) = &file.io_error {
-            report.io_errors.push(WalkError {
-                path: file.file.path.clone(),
-                message: message.clone(),
-            });
+    for outcome in outcomes {
+        if let Some(error) = outcome.io_error {
+            report.io_errors.push(error);
+        }
+        if let Some(file) = outcome.report.filter(|file| !file.diagnostics.is_empty()) {
+            report.files.push(file);
         }
     }
-    report.files = loaded
-        .into_par_iter()
-        .map(|file| {
-            let settings = Arc::clone(&settings[&file.file.path]);
-            lint_loaded(file, &index, &settings)
-        })
-        .filter(|file| !file.diagnostics.is_empty())
-        .collect();
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
     report
 }
 
-fn load(file: SourceFile) -> Loaded {
-    let place = Place::of(&file);
-    match std::fs::read(&file.path) {
-        Ok(bytes) => match decode(bytes) {
-            Ok(source) => Loaded {
+/// Reads a file, as text or as the reason it cannot be linted.
+fn read(path: &Path) -> Result<String, Unreadable> {
+    let bytes = std::fs::read(path).map_err(|error| {
+        let message = format!("cannot read file: {error}");
+        Unreadable {
+            diagnostic: Diagnostic::new(Rule::SyntaxError, 0, 0, message.clone()),
+            source: String::new(),
+            io_error: Some(message),
+        }
+    })?;
+    decode(bytes).map_err(|error| {
+        let at = if error.lossy.is_some() {
+            error.offset
+        } else {
+            0
+        };
+        Unreadable {
+            diagnostic: Diagnostic::new(Rule::SyntaxError, at, at, error.message)
+                .with_help("save the file as UTF-8, or exclude it from linting"),
+            source: error.lossy.unwrap_or_default(),
+            io_error: None,
+        }
+    })
+}
+
+/// The first pass over one file: what it adds to the indexes and to the prefilter's
+/// names. Only a Rust file that can define a future-returning fn is parsed here.
+fn scan(file: SourceFile) -> Scanned {
+    let source = match read(&file.path) {
+        Ok(source) => source,
+        Err(unreadable) => {
+            return Scanned {
                 file,
-                place,
-                source,
-                unreadable: None,
-                io_error: None,
-            },
-            Err(error) => {
-                let at = if error.lossy.is_some() {
-                    error.offset
-                } else {
-                    0
-                };
-                let diagnostic = Diagnostic::new(Rule::SyntaxError, at, at, error.message)
-                    .with_help("save the file as UTF-8, or exclude it from linting");
-                Loaded {
-                    file,
-                    place,
-                    source: error.lossy.unwrap_or_default(),
-                    unreadable: Some(diagnostic),
-                    io_error: None,
-                }
+                scan: Scan::Unreadable(unreadable),
             }
+        }
+    };
+    let scan = match file.language {
+        Language::Python => {
+            let indexed_as = match python::worth_indexing(&source, &file.path) {
+                true => python_module_names(&file),
+                false => Vec::new(),
+            };
+            Scan::Python {
+                indexed_as,
+                names: python::scan::names(&source),
+            }
+        }
+        Language::Rust => Scan::Rust {
+            summary: rust::worth_indexing(&source)
+                .then(|| summarize_rust(&source, &FileLocation::from_path(&absolute(&file.path))))
+                .flatten(),
         },
-        Err(error) => {
-            let message = format!("cannot read file: {error}");
-            Loaded {
-                file,
-                place,
-                source: String::new(),
-                unreadable: Some(Diagnostic::new(Rule::SyntaxError, 0, 0, message.clone())),
-                io_error: Some(message),
+    };
+    Scanned { file, scan }
+}
+
+/// The names a Python file is known by in the index: its dotted module name, and
+/// the names relative to the directory it was found under.
+fn python_module_names(file: &SourceFile) -> Vec<(String, ModuleName)> {
+    let module = ModuleName::from_path(&absolute(&file.path));
+    let mut names: Vec<(String, ModuleName)> = root_relative_modules(file)
+        .into_iter()
+        .filter(|alias| *alias != module.dotted)
+        .map(|alias| (alias, module.clone()))
+        .collect();
+    names.push((module.dotted.clone(), module));
+    names
+}
+
+fn summarize_rust(source: &str, location: &FileLocation) -> Option<FileSummary> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| rust::summarize(source, location)))
+        .ok()
+        .flatten()
+}
+
+/// The Python project index: every module that can define something a call elsewhere
+/// resolves to, registered by name and summarized only when a lookup reaches it.
+fn build_python_index(scanned: &[Scanned]) -> ProjectIndex {
+    let mut files_by_name: BTreeMap<&str, Vec<(&Path, &ModuleName)>> = BTreeMap::new();
+    for file in scanned {
+        if let Scan::Python { indexed_as, .. } = &file.scan {
+            for (name, module) in indexed_as {
+                files_by_name
+                    .entry(name)
+                    .or_default()
+                    .push((&file.file.path, module));
             }
         }
     }
-}
-
-/// The first pass: summarize every Python module for cross-module resolution.
-fn build_index(loaded: &[Loaded]) -> ProjectIndex {
-    let summaries: Vec<_> = loaded
-        .par_iter()
-        .filter(|file| {
-            file.unreadable.is_none() && python::worth_indexing(&file.source, &file.file.path)
-        })
-        .filter_map(|file| {
-            let Place::Python(module) = &file.place else {
-                return None;
-            };
-            let text = &file.source;
-            let summary =
-                std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(text, module)))
-                    .ok()
-                    .flatten()?;
-            Some((summary, root_relative_modules(&file.file)))
-        })
-        .collect();
     let mut index = ProjectIndex::default();
-    for (summary, aliases) in summaries {
-        for alias in aliases {
-            if alias != summary.name {
-                let mut aliased = summary.clone();
-                aliased.name = alias;
-                index.insert(aliased);
-            }
-        }
-        index.insert(summary);
+    for (name, files) in files_by_name {
+        let name = name.to_string();
+        let files: Vec<(PathBuf, ModuleName)> = files
+            .into_iter()
+            .map(|(path, module)| (path.to_path_buf(), module.clone()))
+            .collect();
+        let loaded_name = name.clone();
+        index.register(
+            name,
+            Box::new(move || summarize_python_files(&loaded_name, &files)),
+        );
     }
     index
 }
 
-/// The first pass for Rust: the functions of every crate, for calls across files.
-fn build_crate_index(loaded: &[Loaded]) -> CrateIndex {
-    let summaries: Vec<_> = loaded
-        .par_iter()
-        .filter(|file| file.unreadable.is_none() && rust::worth_indexing(&file.source))
-        .filter_map(|file| {
-            let Place::Rust(location) = &file.place else {
-                return None;
-            };
-            let text = &file.source;
-            std::panic::catch_unwind(AssertUnwindSafe(|| rust::summarize(text, location)))
+/// One index entry from the files that share a module name, merged in discovery order.
+fn summarize_python_files(name: &str, files: &[(PathBuf, ModuleName)]) -> Option<ModuleSummary> {
+    let summaries = files.iter().filter_map(|(path, module)| {
+        let source = read(path).ok()?;
+        let mut summary =
+            std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(&source, module)))
                 .ok()
-                .flatten()
-        })
-        .collect();
+                .flatten()?;
+        summary.name = name.to_string();
+        Some(summary)
+    });
+    summaries.reduce(|mut merged, summary| {
+        merged.merge(summary);
+        merged
+    })
+}
+
+/// The Rust crate index: the functions of every crate, for calls across files.
+fn build_crate_index(scanned: &mut [Scanned]) -> CrateIndex {
     let mut index = CrateIndex::default();
-    for summary in summaries {
-        index.insert(summary);
+    for file in scanned {
+        if let Scan::Rust { summary } = &mut file.scan {
+            if let Some(summary) = summary.take() {
+                index.insert(summary);
+            }
+        }
     }
     index
+}
+
+/// Every name a coroutine function of the project can be called by: its `async def`
+/// names, asyncio's coroutine functions, and the names they are imported as
+/// (`from .client import fetch as get`), followed through chains of renames.
+fn python_coroutine_names(scanned: &[Scanned]) -> rustc_hash::FxHashSet<String> {
+    let mut coroutines: HashSet<&str> = python::rules::ASYNCIO_COROUTINE_FUNCTIONS
+        .iter()
+        .filter_map(|qualified| qualified.rsplit('.').next())
+        .collect();
+    let mut renames: Vec<(&str, &str)> = Vec::new();
+    for file in scanned {
+        if let Scan::Python { names, .. } = &file.scan {
+            coroutines.extend(names.coroutines.iter().map(String::as_str));
+            renames.extend(names.renames.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+        }
+    }
+    loop {
+        let before = coroutines.len();
+        for (original, alias) in &renames {
+            if coroutines.contains(original) {
+                coroutines.insert(alias);
+            }
+        }
+        if coroutines.len() == before {
+            break;
+        }
+    }
+    coroutines.into_iter().map(str::to_string).collect()
+}
+
+/// The second pass over one file: its findings, and the read error that makes the
+/// run exit with 2.
+struct Linted {
+    report: Option<FileReport>,
+    io_error: Option<WalkError>,
+}
+
+fn lint_scanned(
+    scanned: Scanned,
+    index: &Indexes,
+    prefilter: &Prefilter,
+    settings: &Settings,
+) -> Linted {
+    let Scanned { file, scan } = scanned;
+    let read_result = match scan {
+        Scan::Unreadable(unreadable) => Err(unreadable),
+        _ => read(&file.path),
+    };
+    let source = match read_result {
+        Ok(source) => source,
+        Err(unreadable) => {
+            let io_error = unreadable.io_error.map(|message| WalkError {
+                path: file.path.clone(),
+                message,
+            });
+            let report = located_report(file.path, unreadable.source, vec![unreadable.diagnostic]);
+            return Linted {
+                report: Some(report),
+                io_error,
+            };
+        }
+    };
+    let directives_matter = settings.is_enabled(Rule::UnusedSuppression);
+    if !prefilter.may_report(file.language, &source, directives_matter) {
+        return Linted {
+            report: None,
+            io_error: None,
+        };
+    }
+    let place = Place::of(&file);
+    let diagnostics = suppression::apply(file.language, &source, settings, || {
+        lint_source(&place, &source, index, settings)
+    });
+    Linted {
+        report: Some(located_report(file.path, source, diagnostics)),
+        io_error: None,
+    }
+}
+
+fn located_report(path: PathBuf, source: String, diagnostics: Vec<Diagnostic>) -> FileReport {
+    if diagnostics.is_empty() {
+        return FileReport {
+            path,
+            source: String::new(),
+            diagnostics: Vec::new(),
+        };
+    }
+    let lines = LineIndex::new(&source);
+    let diagnostics = diagnostics
+        .into_iter()
+        .map(|diagnostic| Located::new(diagnostic, &lines, &source))
+        .collect();
+    FileReport {
+        path,
+        source,
+        diagnostics,
+    }
 }
 
 /// Module names of a file relative to the directory it was found under, for folders
@@ -281,32 +468,6 @@ fn root_relative_module(file: &SourceFile) -> Option<String> {
         .iter()
         .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'));
     (all_identifiers && !parts.is_empty()).then(|| parts.join("."))
-}
-
-fn lint_loaded(file: Loaded, index: &Indexes, settings: &Settings) -> FileReport {
-    let Loaded {
-        file,
-        place,
-        source,
-        unreadable,
-        ..
-    } = file;
-    let diagnostics = match unreadable {
-        None => suppression::apply(file.language, &source, settings, || {
-            lint_source(&place, &source, index, settings)
-        }),
-        Some(diagnostic) => vec![diagnostic],
-    };
-    let lines = LineIndex::new(&source);
-    let diagnostics = diagnostics
-        .into_iter()
-        .map(|diagnostic| Located::new(diagnostic, &lines, &source))
-        .collect();
-    FileReport {
-        path: file.path,
-        source,
-        diagnostics,
-    }
 }
 
 /// Lints one file's text on its own (no project index, no configuration file) with its

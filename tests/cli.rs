@@ -586,7 +586,7 @@ fn syntax_error_is_one_al000_and_other_files_are_still_linted() {
     write(
         dir.path(),
         "bad.py",
-        "import time\n\n\ndef broken(:\n    pass\n",
+        "import asyncio\n\n\ndef broken(:\n    pass\n",
     );
     write(dir.path(), "good.py", MIXED);
     let output = asynclint(dir.path(), &["check", "--format", "json", "."]);
@@ -618,7 +618,7 @@ fn syntax_error_in_concise_format_has_its_line() {
     write(
         dir.path(),
         "bad.py",
-        "import time\n\n\ndef broken(:\n    pass\n",
+        "import asyncio\n\n\ndef broken(:\n    pass\n",
     );
     let output = asynclint(dir.path(), &["check", "--format", "concise", "."]);
     assert_exit(&output, 1);
@@ -950,7 +950,7 @@ fn select_of_an_absent_rule_exits_0() {
 #[test]
 fn select_still_reports_syntax_errors() {
     let dir = TempDir::new().unwrap();
-    write(dir.path(), "bad.py", "def broken(:\n");
+    write(dir.path(), "bad.py", "async def broken(:\n");
     let output = asynclint(
         dir.path(),
         &["check", "--format", "concise", "--select", "AL201", "."],
@@ -1087,7 +1087,11 @@ fn rust_target_directory_is_skipped() {
 #[test]
 fn rust_syntax_error_is_one_al000_with_its_position_and_other_files_go_on() {
     let dir = TempDir::new().unwrap();
-    write(dir.path(), "bad.rs", "fn ok() {}\n\nfn broken( {\n}\n");
+    write(
+        dir.path(),
+        "bad.rs",
+        "async fn ok() {}\n\nfn broken( {\n}\n",
+    );
     write(dir.path(), "good.rs", RUST_SLEEPY);
     let output = asynclint(dir.path(), &["check", "--format", "json", "."]);
     assert_exit(&output, 1);

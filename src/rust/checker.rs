@@ -2,7 +2,7 @@
 //! per-item loops in step with the tree (pushed and popped here, nowhere else) and
 //! hands each statement, call and block to the rules that care about it.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
@@ -250,7 +250,7 @@ impl<'a> Checker<'a> {
         self.frames.push(Frame {
             is_async,
             is_function,
-            aborted: HashSet::new(),
+            aborted: HashSet::default(),
         });
         visit(self);
         self.frames.pop();

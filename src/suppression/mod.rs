@@ -63,8 +63,16 @@ pub fn apply(
 fn may_have_directives(language: Language, source: &str) -> bool {
     let bytes = source.as_bytes();
     memchr::memmem::find(bytes, b"asynclint:").is_some()
-        || (language == Language::Python
-            && bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"noqa")))
+        || (language == Language::Python && contains_noqa(bytes))
+}
+
+/// `noqa` in any case, found from its first letter.
+fn contains_noqa(bytes: &[u8]) -> bool {
+    memchr::memchr2_iter(b'n', b'N', bytes).any(|at| {
+        bytes
+            .get(at..at + 4)
+            .is_some_and(|word| word.eq_ignore_ascii_case(b"noqa"))
+    })
 }
 
 /// One rule named in a suppression comment, as written.

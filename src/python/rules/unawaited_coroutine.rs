@@ -12,7 +12,7 @@ use crate::python::helpers::unread_call_result;
 use crate::registry::Rule;
 
 /// asyncio functions that return a coroutine (not a future or a task).
-const ASYNCIO_COROUTINE_FUNCTIONS: &[&str] = &[
+pub const ASYNCIO_COROUTINE_FUNCTIONS: &[&str] = &[
     "asyncio.sleep",
     "asyncio.wait_for",
     "asyncio.wait",
@@ -32,7 +32,7 @@ pub fn expression_statement(checker: &mut Checker, stmt: &ast::StmtExpr) {
     };
     if let Some(callee) = coroutine_callee(checker, call) {
         report(checker, call, &callee, Usage::Dropped);
-    } else if checker.semantic.qualified_name(&call.func).as_deref() == Some("asyncio.gather") {
+    } else if is_gather(checker, call) {
         checker.report(
             Rule::UnawaitedCoroutine,
             call.range(),
@@ -40,6 +40,15 @@ pub fn expression_statement(checker: &mut Checker, stmt: &ast::StmtExpr) {
             format!("write `await {}`", checker.text(call)),
         );
     }
+}
+
+fn is_gather(checker: &Checker, call: &ast::ExprCall) -> bool {
+    let spelled_gather = match &*call.func {
+        Expr::Attribute(attr) => attr.attr.as_str() == "gather",
+        _ => true,
+    };
+    spelled_gather
+        && checker.semantic.qualified_name(&call.func).as_deref() == Some("asyncio.gather")
 }
 
 /// `if is_ready():`, `while not done():`, `assert f()`: a coroutine object is truthy.
@@ -101,6 +110,15 @@ fn report(checker: &mut Checker, call: &ast::ExprCall, callee: &str, usage: Usag
 
 /// If this call creates a coroutine, the callee as written in the source.
 fn coroutine_callee(checker: &Checker, call: &ast::ExprCall) -> Option<String> {
+    let last_name = match &*call.func {
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attr) => Some(attr.attr.as_str()),
+        _ => None,
+    };
+    // Resolving a callee is the expensive part; most calls cannot be coroutines.
+    if last_name.is_some_and(|name| !checker.semantic.modules.index.may_name_coroutine(name)) {
+        return None;
+    }
     let is_coroutine_function = match checker.semantic.function(&call.func) {
         Some(function) => function.is_async,
         None => checker
