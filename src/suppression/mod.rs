@@ -12,6 +12,9 @@
 //! nothing, name no known rule, or cannot take effect are reported.
 
 mod comments;
+mod edit;
+
+pub use edit::ignore_fix;
 
 use std::ops::Range;
 
