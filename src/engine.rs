@@ -10,9 +10,11 @@ use rayon::prelude::*;
 use crate::config::{ConfigError, Configuration};
 use crate::diagnostic::{Diagnostic, Located};
 use crate::discover::{discover, Language, SourceFile, WalkError};
-use crate::python::{self, index::ProjectIndex, ModuleName};
+use crate::python::index::{ModuleSummary, ProjectIndex};
+use crate::python::{self, ModuleName};
 use crate::registry::Rule;
-use crate::rust::{self, index::CrateIndex, FileLocation};
+use crate::rust::index::{CrateIndex, FileSummary};
+use crate::rust::{self, FileLocation};
 use crate::settings::Settings;
 use crate::source::{decode, LineIndex};
 use crate::suppression;
@@ -81,7 +83,7 @@ struct Loaded {
 
 /// Deep ASTs (10,000 nested brackets) recurse deeply in the parser and the checker;
 /// worker threads get a stack that such files cannot exhaust.
-const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
+pub const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
 
 /// Lints `paths` with the same settings for every file and no configuration file.
 pub fn run(paths: &[PathBuf], settings: &Settings) -> RunReport {
@@ -358,4 +360,120 @@ fn lint_source(
 
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+// ----- One file at a time, for callers that keep the indexes current themselves
+// ----- (the language server, whose buffers change one by one).
+
+/// What one file contributes to the cross-module indexes: the summaries of a Python
+/// module (under each name it can be imported by), or of a Rust file's functions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum IndexEntry {
+    /// The file defines nothing another file could resolve a call to.
+    #[default]
+    Nothing,
+    Python(Vec<ModuleSummary>),
+    Rust(FileSummary),
+}
+
+/// The index entry of one file's text. `root` is the folder the file was found under
+/// (a workspace folder), which names modules in folders without `__init__.py`.
+pub fn index_entry(path: &Path, root: Option<&Path>, source: &str) -> IndexEntry {
+    let Some(language) = Language::of(path) else {
+        return IndexEntry::Nothing;
+    };
+    let file = SourceFile {
+        path: path.to_path_buf(),
+        language,
+        root: root.map(Path::to_path_buf),
+    };
+    let summarized = std::panic::catch_unwind(AssertUnwindSafe(|| match Place::of(&file) {
+        Place::Python(module) if python::worth_indexing(source, path) => {
+            python::summarize(source, &module).map(|summary| {
+                let mut names: Vec<ModuleSummary> = root_relative_modules(&file)
+                    .into_iter()
+                    .filter(|alias| *alias != summary.name)
+                    .map(|alias| ModuleSummary {
+                        name: alias,
+                        ..summary.clone()
+                    })
+                    .collect();
+                names.push(summary);
+                IndexEntry::Python(names)
+            })
+        }
+        Place::Rust(location) if rust::worth_indexing(source) => {
+            rust::summarize(source, &location).map(IndexEntry::Rust)
+        }
+        Place::Python(_) | Place::Rust(_) => None,
+    }));
+    summarized.ok().flatten().unwrap_or_default()
+}
+
+/// Reads every file under `roots` that a run would lint (the configuration's
+/// exclusions apply) and returns the index entries of those that define something,
+/// by path, in parallel. Unreadable files are left out.
+pub fn index_files(roots: &[PathBuf], configuration: &Configuration) -> Vec<(PathBuf, IndexEntry)> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK_BYTES)
+        .build()
+        .expect("cannot start worker threads");
+    let files = discover(roots, configuration.exclusion()).files;
+    pool.install(|| {
+        files
+            .into_par_iter()
+            .filter_map(|file| {
+                let source = decode(std::fs::read(&file.path).ok()?).ok()?;
+                let path = absolute(&file.path);
+                let root = file.root.as_deref().map(absolute);
+                match index_entry(&path, root.as_deref(), &source) {
+                    IndexEntry::Nothing => None,
+                    entry => Some((path, entry)),
+                }
+            })
+            .collect()
+    })
+}
+
+impl Indexes {
+    /// The indexes of a set of files' entries, in the order given (sort them by path
+    /// for a result that does not depend on the order files were seen in).
+    pub fn from_entries<'a>(entries: impl IntoIterator<Item = &'a IndexEntry>) -> Indexes {
+        let mut indexes = Indexes::default();
+        for entry in entries {
+            match entry {
+                IndexEntry::Nothing => {}
+                IndexEntry::Python(summaries) => {
+                    for summary in summaries {
+                        indexes.python.insert(summary.clone());
+                    }
+                }
+                IndexEntry::Rust(summary) => indexes.rust.insert(summary.clone()),
+            }
+        }
+        indexes
+    }
+}
+
+/// Lints one file's current text (an editor buffer, which may differ from the file on
+/// disk) as a file of its project: against `indexes`, with `settings`, suppression
+/// comments applied, a panic turned into an AL000 finding. A path that is neither
+/// Python nor Rust has no findings.
+pub fn lint_buffer(
+    path: &Path,
+    source: &str,
+    indexes: &Indexes,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let Some(language) = Language::of(path) else {
+        return Vec::new();
+    };
+    let place = Place::of(&SourceFile {
+        path: path.to_path_buf(),
+        language,
+        root: None,
+    });
+    suppression::apply(language, source, settings, || {
+        lint_source(&place, source, indexes, settings)
+    })
 }

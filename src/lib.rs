@@ -13,6 +13,7 @@ pub mod output;
 pub mod python;
 pub mod registry;
 pub mod rust;
+pub mod server;
 pub mod settings;
 pub mod source;
 pub mod suppression;

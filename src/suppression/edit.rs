@@ -27,7 +27,10 @@ pub fn ignore_fix(language: Language, source: &str, at: usize, rule: Rule) -> Op
         let edited = Fix::new("", vec![edit.clone()]).apply(source);
         suppresses(language, &edited, *target, rule)
     })?;
-    Some(Fix::new(format!("Ignore {} on this line", rule.code()), vec![edit]))
+    Some(Fix::new(
+        format!("Ignore {} on this line", rule.code()),
+        vec![edit],
+    ))
 }
 
 /// Appends `, CODE` to the rule list of a suppression comment that applies to `line`.
@@ -124,7 +127,11 @@ fn new_comments(
         Language::Python => vec![(Edit::insert(line_end, format!("  # noqa: {code}")), line)],
         Language::Rust => {
             let indent = &line_text[..line_text.len() - line_text.trim_start().len()];
-            let newline = if source.contains("\r\n") { "\r\n" } else { "\n" };
+            let newline = if source.contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            };
             vec![
                 (
                     Edit::insert(
@@ -219,7 +226,8 @@ mod tests {
             ignored(Language::Rust, source, "std", Rule::BlockingSleep).unwrap(),
             "async fn f() {\n    // asynclint: allow(AL201)\n    std::thread::sleep(d);\n}\n"
         );
-        let listed = "async fn f() {\n    // asynclint: allow(AL202)\n    std::thread::sleep(d);\n}\n";
+        let listed =
+            "async fn f() {\n    // asynclint: allow(AL202)\n    std::thread::sleep(d);\n}\n";
         assert_eq!(
             ignored(Language::Rust, listed, "std", Rule::BlockingSleep).unwrap(),
             "async fn f() {\n    // asynclint: allow(AL202, AL201)\n    std::thread::sleep(d);\n}\n"
