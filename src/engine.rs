@@ -378,36 +378,39 @@ pub enum IndexEntry {
 
 /// The index entry of one file's text. `root` is the folder the file was found under
 /// (a workspace folder), which names modules in folders without `__init__.py`.
-pub fn index_entry(path: &Path, root: Option<&Path>, source: &str) -> IndexEntry {
+/// `None` when the text does not parse: a buffer in the middle of an edit, whose
+/// last good entry is worth keeping.
+pub fn index_entry(path: &Path, root: Option<&Path>, source: &str) -> Option<IndexEntry> {
     let Some(language) = Language::of(path) else {
-        return IndexEntry::Nothing;
+        return Some(IndexEntry::Nothing);
     };
     let file = SourceFile {
         path: path.to_path_buf(),
         language,
         root: root.map(Path::to_path_buf),
     };
-    let summarized = std::panic::catch_unwind(AssertUnwindSafe(|| match Place::of(&file) {
+    let summarize = || match Place::of(&file) {
         Place::Python(module) if python::worth_indexing(source, path) => {
-            python::summarize(source, &module).map(|summary| {
-                let mut names: Vec<ModuleSummary> = root_relative_modules(&file)
-                    .into_iter()
-                    .filter(|alias| *alias != summary.name)
-                    .map(|alias| ModuleSummary {
-                        name: alias,
-                        ..summary.clone()
-                    })
-                    .collect();
-                names.push(summary);
-                IndexEntry::Python(names)
-            })
+            let summary = python::summarize(source, &module)?;
+            let mut names: Vec<ModuleSummary> = root_relative_modules(&file)
+                .into_iter()
+                .filter(|alias| *alias != summary.name)
+                .map(|alias| ModuleSummary {
+                    name: alias,
+                    ..summary.clone()
+                })
+                .collect();
+            names.push(summary);
+            Some(IndexEntry::Python(names))
         }
         Place::Rust(location) if rust::worth_indexing(source) => {
             rust::summarize(source, &location).map(IndexEntry::Rust)
         }
-        Place::Python(_) | Place::Rust(_) => None,
-    }));
-    summarized.ok().flatten().unwrap_or_default()
+        Place::Python(_) | Place::Rust(_) => Some(IndexEntry::Nothing),
+    };
+    std::panic::catch_unwind(AssertUnwindSafe(summarize))
+        .ok()
+        .flatten()
 }
 
 /// Reads every file under `roots` that a run would lint (the configuration's
@@ -426,7 +429,7 @@ pub fn index_files(roots: &[PathBuf], configuration: &Configuration) -> Vec<(Pat
                 let source = decode(std::fs::read(&file.path).ok()?).ok()?;
                 let path = absolute(&file.path);
                 let root = file.root.as_deref().map(absolute);
-                match index_entry(&path, root.as_deref(), &source) {
+                match index_entry(&path, root.as_deref(), &source)? {
                     IndexEntry::Nothing => None,
                     entry => Some((path, entry)),
                 }

@@ -349,10 +349,21 @@ fn diagnostics_follow_the_buffer_the_index_and_the_configuration() {
     let diagnostics = server.diagnostics(&app, |d| codes_at(d).len() == 2);
     assert_eq!(codes_at(&diagnostics), ["AL101@6:4", "AL101@7:4"]);
 
+    // While `client` does not parse, the index keeps what it last defined.
+    server.change(&client, 3, json!([{"text": "async def fetch(url:\n"}]));
+    server.diagnostics(&client, has_code("AL000"));
+    server.change(
+        &app,
+        3,
+        json!([{"range": {"start": {"line": 8, "character": 0}, "end": {"line": 8, "character": 0}}, "text": "    pass\n"}]),
+    );
+    let diagnostics = server.diagnostics(&app, |_| true);
+    assert_eq!(codes_at(&diagnostics), ["AL101@6:4", "AL101@7:4"]);
+
     // `fetch` stops being a coroutine: its call is fine.
     server.change(
         &client,
-        3,
+        4,
         json!([{"text": "def fetch(url):\n    return url\n\nasync def ping():\n    pass\n"}]),
     );
     let diagnostics = server.diagnostics(&app, |d| codes_at(d).len() == 1);

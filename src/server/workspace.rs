@@ -62,12 +62,17 @@ impl Workspace {
     }
 
     /// Replaces the entry of one file with the summary of `text` (its buffer, or its
-    /// contents on disk; `None` when it is gone). Returns whether the indexes changed,
-    /// in which case every open document needs linting again.
+    /// contents on disk; `None` when it is gone). Text that does not parse keeps the
+    /// entry it had, so other modules do not lose its `async def`s while it is being
+    /// edited. Returns whether the indexes changed, in which case every open document
+    /// needs linting again.
     pub fn update(&mut self, path: &Path, text: Option<&str>) -> bool {
         let entry = match text {
             Some(text) if !self.is_excluded(path) => {
-                engine::index_entry(path, self.root_of(path), text)
+                match engine::index_entry(path, self.root_of(path), text) {
+                    Some(entry) => entry,
+                    None => return false,
+                }
             }
             _ => IndexEntry::Nothing,
         };
