@@ -59,9 +59,11 @@ mod tests {
         // `é` is 2 bytes and 1 UTF-16 unit; `🎉` is 4 bytes and 2 UTF-16 units.
         let text = "x = 1\ns = 'é🎉'; time.sleep(1)\r\nend";
         let lines = LineIndex::new(text);
+        // `s = 'é🎉'; ` is 10 characters, 11 UTF-16 units and 14 bytes.
         let at = text.find("time").unwrap();
-        assert_eq!(position(text, &lines, at), Position::new(1, 10));
-        assert_eq!(offset(text, &lines, Position::new(1, 10)), at);
+        assert_eq!(at - text.find('s').unwrap(), 14);
+        assert_eq!(position(text, &lines, at), Position::new(1, 11));
+        assert_eq!(offset(text, &lines, Position::new(1, 11)), at);
         let end = text.find("end").unwrap();
         assert_eq!(position(text, &lines, end), Position::new(2, 0));
     }

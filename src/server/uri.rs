@@ -81,6 +81,7 @@ mod tests {
     fn other_schemes_and_hosts_have_no_path() {
         assert_eq!(to_path(&uri("untitled:Untitled-1")), None);
         assert_eq!(to_path(&uri("file://server/share/x.py")), None);
-        assert_eq!(to_path(&uri("file:///bad%zzescape.py")), None);
+        assert_eq!(percent_decode("/bad%zzescape.py"), None);
+        assert_eq!(percent_decode("/not-utf8-%FF.py"), None);
     }
 }
