@@ -4,7 +4,8 @@
 -- as `file:line:col: CODE [severity] message`, asks for the code actions on the first
 -- AL201 finding, and exits 0 only if every code in ASYNCLINT_EXPECT arrived, each at
 -- the byte column of the text named in ASYNCLINT_EXPECT_AT (checks the UTF-16
--- position conversion on a line with non-ASCII text), and the fix was offered.
+-- position conversion on a line with non-ASCII text), the fix was offered, and an
+-- edit of the buffer that removes the AL201 finding updates the diagnostics.
 -- Works with Neovim 0.7 (`vim.lsp.start_client`) and later.
 
 local binary = assert(os.getenv("ASYNCLINT_BIN"), "set ASYNCLINT_BIN")
@@ -114,6 +115,33 @@ for _, diagnostic in ipairs(diagnostics) do
 end
 if not vim.tbl_contains(titles, "Ignore AL201 on this line") then
   fail("the code actions on AL201 did not include `Ignore AL201 on this line`")
+  return
+end
+
+-- Edit the buffer: replace the first AL201 finding's text with `pass`. Neovim sends
+-- an incremental change (UTF-16 positions on a line with non-ASCII text); the
+-- finding must go and the others stay.
+local sleep
+for _, diagnostic in ipairs(diagnostics) do
+  if code_of(diagnostic) == "AL201" then
+    sleep = diagnostic
+    break
+  end
+end
+vim.api.nvim_buf_set_text(buffer, sleep.lnum, sleep.col, sleep.end_lnum, sleep.end_col, { "pass" })
+local updated = vim.wait(timeout_ms, function()
+  local codes = {}
+  for _, diagnostic in ipairs(vim.diagnostic.get(buffer)) do
+    codes[code_of(diagnostic) or ""] = true
+  end
+  return codes["AL101"] and not codes["AL201"]
+end, 50)
+out("after the edit: " .. vim.api.nvim_buf_get_lines(buffer, sleep.lnum, sleep.lnum + 1, false)[1])
+for _, diagnostic in ipairs(vim.diagnostic.get(buffer)) do
+  out(string.format("after the edit: %s:%d:%d: %s", name, diagnostic.lnum + 1, diagnostic.col + 1, code_of(diagnostic) or "-"))
+end
+if not updated then
+  fail("after the edit, AL201 did not go away (or AL101 went too)")
   return
 end
 

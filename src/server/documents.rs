@@ -79,6 +79,10 @@ impl Documents {
         self.open.get_mut(uri.as_str())
     }
 
+    pub fn iter(&self) -> impl Iterator<Item = &Document> {
+        self.open.values()
+    }
+
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Document> {
         self.open.values_mut()
     }
@@ -88,6 +92,14 @@ impl Documents {
     pub fn mark_all_stale(&mut self) {
         for document in self.open.values_mut() {
             document.findings = None;
+        }
+    }
+
+    /// Takes the stale documents as linted with no findings (after linting them
+    /// failed), so that the server does not retry until they change.
+    pub fn give_up_on_stale(&mut self) {
+        for document in self.open.values_mut() {
+            document.findings.get_or_insert_with(Vec::new);
         }
     }
 

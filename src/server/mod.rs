@@ -4,15 +4,19 @@
 //! diagnostics, and offers quick fixes.
 //!
 //! - `transport`: JSON-RPC framing on stdio, surviving malformed messages.
-//! - `session`: the main loop: lifecycle, dispatch, when to lint.
+//! - `session`: the main loop: lifecycle, dispatch, messages to the client.
+//! - `changes`: documents opened, edited, closed; files and folders changed on disk.
+//! - `linting`: when and what to lint; publishing diagnostics.
 //! - `documents`: the open buffers and their incremental changes.
 //! - `workspace`: configuration, the index of every file, linting one buffer.
 //! - `diagnostics`, `code_actions`: findings as LSP diagnostics and quick fixes.
 //! - `positions`, `uri`: UTF-16 positions and `file:` URIs.
 
+mod changes;
 mod code_actions;
 mod diagnostics;
 mod documents;
+mod linting;
 mod positions;
 mod session;
 mod transport;

@@ -27,12 +27,10 @@ use lsp_types::{
     WorkspaceServerCapabilities,
 };
 
-use super::code_actions;
-use super::diagnostics;
-use super::documents::{Document, Documents};
+use super::documents::Documents;
 use super::transport::Incoming;
 use super::uri;
-use super::workspace::{Linted, Workspace};
+use super::workspace::Workspace;
 
 /// Exit statuses the protocol asks for: 0 after `shutdown`, 1 without it.
 const EXIT_AFTER_SHUTDOWN: u8 = 0;
@@ -57,16 +55,16 @@ enum State {
     ShuttingDown,
 }
 
-struct Session {
-    outgoing: Sender<Message>,
+pub(super) struct Session {
+    pub(super) outgoing: Sender<Message>,
     state: State,
-    documents: Documents,
-    workspace: Workspace,
+    pub(super) documents: Documents,
+    pub(super) workspace: Workspace,
     /// Whether the workspace folders were read from disk yet.
-    indexed: bool,
+    pub(super) indexed: bool,
     /// The client can be asked to report changes to files on disk.
-    can_watch_files: bool,
-    next_request_id: i32,
+    pub(super) can_watch_files: bool,
+    pub(super) next_request_id: i32,
 }
 
 /// Serves one client until `exit` (or the end of its input); returns the exit status.
@@ -113,38 +111,46 @@ impl Session {
             match incoming.try_recv() {
                 Ok(event) => return event,
                 Err(TryRecvError::Disconnected) => return Incoming::Closed,
-                Err(TryRecvError::Empty) => {
-                    if !self.lint_stale() {
-                        return incoming.recv().unwrap_or(Incoming::Closed);
-                    }
-                }
+                Err(TryRecvError::Empty) => match self.guarded(Self::lint_stale) {
+                    Ok(true) => {}
+                    Ok(false) => return incoming.recv().unwrap_or(Incoming::Closed),
+                    // Not again and again: the documents wait for their next change.
+                    Err(_) => self.documents.give_up_on_stale(),
+                },
             }
         }
     }
 
-    /// Handles one message; a panic is logged (and answered, for a request) instead
-    /// of ending the server.
+    /// Handles one message; a panic is answered with an error, for a request.
     fn handle_guarded(&mut self, message: Message) {
         let request_id = match &message {
             Message::Request(request) => Some(request.id.clone()),
             _ => None,
         };
-        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| self.handle(message)));
-        if let Err(payload) = outcome {
+        if let (Err(reason), Some(id)) =
+            (self.guarded(|session| session.handle(message)), request_id)
+        {
+            self.reply_error(
+                id,
+                ErrorCode::InternalError,
+                format!("internal error: {reason}"),
+            );
+        }
+    }
+
+    /// Runs `work`, turning a panic into a logged error instead of the end of the
+    /// server. (Linting one file already catches its own panics; this is for bugs in
+    /// the server itself.)
+    fn guarded<T>(&mut self, work: impl FnOnce(&mut Self) -> T) -> Result<T, String> {
+        std::panic::catch_unwind(AssertUnwindSafe(|| work(self))).map_err(|payload| {
             let reason = payload
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_string());
             super::log(&format!("internal error: {reason}"));
-            if let Some(id) = request_id {
-                self.reply_error(
-                    id,
-                    ErrorCode::InternalError,
-                    format!("internal error: {reason}"),
-                );
-            }
-        }
+            reason
+        })
     }
 
     fn handle(&mut self, message: Message) {
@@ -222,6 +228,11 @@ impl Session {
 
     fn request(&mut self, request: Request) {
         match request.method.as_str() {
+            "initialize" => self.reply_error(
+                request.id,
+                ErrorCode::InvalidRequest,
+                "the server is already initialized".to_string(),
+            ),
             "shutdown" => {
                 self.state = State::ShuttingDown;
                 self.send(Response::new_ok(request.id, ()));
@@ -285,227 +296,6 @@ impl Session {
         }
     }
 
-    // ----- documents -----
-
-    fn did_open(&mut self, params: DidOpenTextDocumentParams) {
-        let document = params.text_document;
-        self.documents
-            .open(Document::new(document.uri, document.version, document.text));
-    }
-
-    fn did_change(&mut self, params: DidChangeTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let Some(document) = self.documents.get_mut(&uri) else {
-            super::log(&format!(
-                "ignored a change to {}, which is not open",
-                uri.as_str()
-            ));
-            return;
-        };
-        for change in params.content_changes {
-            document.apply(change);
-        }
-        document.version = params.text_document.version;
-    }
-
-    fn did_save(&mut self, params: DidSaveTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let is_configuration =
-            uri::to_path(&uri).is_some_and(|path| Workspace::is_configuration_file(&path));
-        if is_configuration {
-            self.configuration_changed();
-        } else if let Some(document) = self.documents.get_mut(&uri) {
-            document.findings = None;
-        }
-    }
-
-    fn did_close(&mut self, params: DidCloseTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let Some(document) = self.documents.close(&uri) else {
-            return;
-        };
-        self.publish(uri, None, Vec::new());
-        // Other modules now see the file as it is on disk.
-        if let Some(path) = document.path {
-            let on_disk = std::fs::read_to_string(&path).ok();
-            if self.workspace.update(&path, on_disk.as_deref()) {
-                self.documents.mark_all_stale();
-            }
-        }
-    }
-
-    fn did_change_watched_files(&mut self, params: DidChangeWatchedFilesParams) {
-        let paths: Vec<PathBuf> = params
-            .changes
-            .iter()
-            .filter_map(|change| uri::to_path(&change.uri))
-            .collect();
-        if paths
-            .iter()
-            .any(|path| Workspace::is_configuration_file(path))
-        {
-            self.configuration_changed();
-            return;
-        }
-        let mut index_changed = false;
-        for path in paths {
-            if self.is_open(&path) {
-                continue; // the buffer, not the disk, is what the index holds
-            }
-            let on_disk = std::fs::read_to_string(&path).ok();
-            index_changed |= self.workspace.update(&path, on_disk.as_deref());
-        }
-        if index_changed {
-            self.documents.mark_all_stale();
-        }
-    }
-
-    fn did_change_workspace_folders(&mut self, params: DidChangeWorkspaceFoldersParams) {
-        let removed: Vec<PathBuf> = params
-            .event
-            .removed
-            .iter()
-            .filter_map(|folder| uri::to_path(&folder.uri))
-            .collect();
-        let mut roots: Vec<PathBuf> = self
-            .workspace
-            .roots()
-            .iter()
-            .filter(|root| !removed.contains(root))
-            .cloned()
-            .collect();
-        roots.extend(
-            params
-                .event
-                .added
-                .iter()
-                .filter_map(|folder| uri::to_path(&folder.uri)),
-        );
-        self.workspace.set_roots(roots);
-        self.reindex();
-    }
-
-    /// A configuration file changed: selection, exclusions and the files indexed may
-    /// all differ now.
-    fn configuration_changed(&mut self) {
-        self.workspace.reload_configuration();
-        self.reindex();
-    }
-
-    fn reindex(&mut self) {
-        self.indexed = false;
-        self.ensure_indexed();
-    }
-
-    fn is_open(&mut self, path: &std::path::Path) -> bool {
-        self.documents
-            .iter_mut()
-            .any(|document| document.path.as_deref() == Some(path))
-    }
-
-    /// Reads the workspace folders from disk once, then puts the open buffers on top.
-    fn ensure_indexed(&mut self) {
-        if self.indexed {
-            return;
-        }
-        self.indexed = true;
-        let started = std::time::Instant::now();
-        let files = self.workspace.index_from_disk();
-        for document in self.documents.iter_mut() {
-            document.indexed = false;
-        }
-        self.documents.mark_all_stale();
-        super::log(&format!(
-            "indexed {files} files of {} workspace folders in {} ms",
-            self.workspace.roots().len(),
-            started.elapsed().as_millis()
-        ));
-    }
-
-    // ----- linting -----
-
-    /// Lints every stale document and publishes its diagnostics. Returns whether
-    /// there was anything to do.
-    fn lint_stale(&mut self) -> bool {
-        let stale = self.documents.stale();
-        if stale.is_empty() {
-            return false;
-        }
-        self.ensure_indexed();
-        self.refresh_index();
-        for uri in self.documents.stale() {
-            self.lint(&uri);
-        }
-        true
-    }
-
-    /// Puts the current text of every changed buffer into the index; if that changed
-    /// what other modules can resolve, every document is linted again.
-    fn refresh_index(&mut self) {
-        let mut changed = false;
-        for document in self.documents.iter_mut() {
-            if document.indexed {
-                continue;
-            }
-            document.indexed = true;
-            if let Some(path) = &document.path {
-                changed |= self.workspace.update(path, Some(&document.text));
-            }
-        }
-        if changed {
-            self.documents.mark_all_stale();
-        }
-    }
-
-    /// Lints one open document and publishes its diagnostics.
-    fn lint(&mut self, uri: &Uri) {
-        let Some(document) = self.documents.get_mut(uri) else {
-            return;
-        };
-        let (findings, published) = match &document.path {
-            None => (Vec::new(), Vec::new()),
-            Some(path) => match self.workspace.lint(path, &document.text) {
-                Linted::Findings(findings) => {
-                    let published = findings
-                        .iter()
-                        .map(|finding| {
-                            diagnostics::to_lsp(finding, &document.text, &document.lines)
-                        })
-                        .collect();
-                    (findings, published)
-                }
-                Linted::Excluded => (Vec::new(), Vec::new()),
-                Linted::ConfigurationError(error) => {
-                    (Vec::new(), vec![diagnostics::configuration_error(&error)])
-                }
-            },
-        };
-        document.findings = Some(findings);
-        let version = Some(document.version);
-        self.publish(uri.clone(), version, published);
-    }
-
-    fn code_actions(&mut self, params: &CodeActionParams) -> Vec<lsp_types::CodeActionOrCommand> {
-        let only = params.context.only.as_deref();
-        if !code_actions::wants_quick_fixes(only) {
-            return Vec::new();
-        }
-        let uri = &params.text_document.uri;
-        let stale = self
-            .documents
-            .get(uri)
-            .is_some_and(|document| document.findings.is_none());
-        if stale {
-            self.ensure_indexed();
-            self.refresh_index();
-            self.lint(uri);
-        }
-        match self.documents.get(uri) {
-            Some(document) => code_actions::quick_fixes(document, params.range),
-            None => Vec::new(),
-        }
-    }
-
     // ----- messages to the client -----
 
     /// Asks the client to report changes to sources and configurations on disk, so
@@ -540,7 +330,12 @@ impl Session {
         self.send(request);
     }
 
-    fn publish(&mut self, uri: Uri, version: Option<i32>, diagnostics: Vec<lsp_types::Diagnostic>) {
+    pub(super) fn publish(
+        &mut self,
+        uri: Uri,
+        version: Option<i32>,
+        diagnostics: Vec<lsp_types::Diagnostic>,
+    ) {
         let params = PublishDiagnosticsParams {
             uri,
             diagnostics,
@@ -552,11 +347,11 @@ impl Session {
         ));
     }
 
-    fn reply_error(&mut self, id: RequestId, code: ErrorCode, message: String) {
+    pub(super) fn reply_error(&mut self, id: RequestId, code: ErrorCode, message: String) {
         self.send(Response::new_err(id, code as i32, message));
     }
 
-    fn send(&mut self, message: impl Into<Message>) {
+    pub(super) fn send(&mut self, message: impl Into<Message>) {
         // The writer is gone only when the client is: the loop ends at the next read.
         let _ = self.outgoing.send(message.into());
     }
