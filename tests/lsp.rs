@@ -531,6 +531,39 @@ fn rust_documents_get_diagnostics_and_the_tokio_sleep_fix() {
 }
 
 #[test]
+fn rust_futures_of_other_files_follow_their_buffers() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "Cargo.toml",
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(
+        dir.path(),
+        "src/client.rs",
+        "pub async fn fetch() -> u32 {\n    1\n}\n",
+    );
+    let lib_source = "mod client;\n\nasync fn run() {\n    client::fetch();\n}\n";
+    write(dir.path(), "src/lib.rs", lib_source);
+    let mut server = Server::initialized(dir.path());
+    let lib = file_uri(&dir.path().join("src/lib.rs"));
+    let client = file_uri(&dir.path().join("src/client.rs"));
+    server.open(&lib, lib_source);
+    assert_eq!(codes_at(&server.diagnostics(&lib, |_| true)), ["AL101@3:4"]);
+    // `fetch` stops being async in its (unsaved) buffer: the call is fine.
+    server.open(&client, "pub async fn fetch() -> u32 {\n    1\n}\n");
+    server.change(
+        &client,
+        2,
+        json!([{"text": "pub fn fetch() -> u32 {\n    1\n}\n"}]),
+    );
+    assert_eq!(
+        server.diagnostics(&lib, |d| d.is_empty()),
+        Vec::<Value>::new()
+    );
+}
+
+#[test]
 fn bad_input_never_stops_the_server() {
     let dir = project();
     let mut server = Server::initialized(dir.path());

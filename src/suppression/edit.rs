@@ -8,7 +8,7 @@ use crate::discover::Language;
 use crate::registry::Rule;
 use crate::source::LineIndex;
 
-use super::{classify, comments, strip_noqa, Directives, Scope, Token};
+use super::{classify, comments, list_tokens, strip_noqa, Directives, Scope, Token};
 
 /// The fix that suppresses `rule` for a finding starting at byte `at`, or `None` when
 /// no comment can do it: AL000 and AL001 are never suppressed, and a line that ends
@@ -78,32 +78,14 @@ fn foreign_noqa_list_end(source: &str, lines: &LineIndex, line: usize) -> Option
 /// Where the leading list of codes of a noqa comment ends (`E501, W291` in
 /// `: E501, W291 long line`), read the way [`super::noqa_scope`] reads it; 0 if none.
 fn code_list_end(list: &str) -> usize {
-    let mut end = 0;
-    let mut at = 0;
-    let mut after_comma = true;
-    while at < list.len() {
-        let rest = &list[at..];
-        let token_len = rest
-            .find(|c: char| c == ',' || c.is_whitespace())
-            .unwrap_or(rest.len());
-        if token_len == 0 {
-            after_comma |= rest.starts_with(',');
-            at += rest.chars().next().map_or(1, char::len_utf8);
-            continue;
-        }
-        let is_code = match classify(&rest[..token_len]) {
+    list_tokens(list)
+        .take_while(|(_, token, after_comma)| match classify(token) {
             Token::Ours | Token::Foreign => true,
-            Token::Name => after_comma,
+            Token::Name => *after_comma,
             Token::Other => false,
-        };
-        if !is_code {
-            break;
-        }
-        at += token_len;
-        end = at;
-        after_comma = false;
-    }
-    end
+        })
+        .last()
+        .map_or(0, |(at, token, _)| at + token.len())
 }
 
 /// New comments that would suppress `rule` on `line`, best first, each with the line
