@@ -6,7 +6,7 @@
 //! loop (which answers a request it can identify with an error) and reading goes on.
 //! A frame without a usable `Content-Length` is skipped up to the next header.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::{self, JoinHandle};
 
@@ -80,6 +80,10 @@ pub fn read_messages(input: &mut impl BufRead, incoming: &Sender<Incoming>) {
     }
 }
 
+/// No source file sent by an editor comes near this; a larger length is a broken
+/// header, not a message to allocate memory for.
+const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+
 enum Frame {
     Body(Vec<u8>),
     /// Headers without a usable length: the frame cannot be read.
@@ -118,6 +122,12 @@ fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
         }
     }
     match length {
+        Some(Ok(length)) if length > MAX_BODY_BYTES => {
+            io::copy(&mut input.take(length as u64), &mut io::sink())?;
+            Ok(Frame::Skipped(format!(
+                "a message of {length} bytes is over the limit of {MAX_BODY_BYTES}"
+            )))
+        }
         Some(Ok(length)) => {
             let mut body = vec![0; length];
             match input.read_exact(&mut body) {
@@ -193,6 +203,12 @@ mod tests {
         );
         assert!(matches!(events[3], Incoming::Closed), "{events:?}");
         assert_eq!(events.len(), 4);
+    }
+
+    #[test]
+    fn an_absurd_length_is_skipped_without_allocating_it() {
+        let events = read_all("Content-Length: 999999999999\r\n\r\n{}");
+        assert!(matches!(&events[..], [Incoming::Closed]), "{events:?}");
     }
 
     #[test]
