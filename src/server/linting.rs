@@ -13,8 +13,7 @@ impl Session {
     /// Lints every stale document and publishes its diagnostics. Returns whether
     /// there was anything to do.
     pub(super) fn lint_stale(&mut self) -> bool {
-        let stale = self.documents.stale();
-        if stale.is_empty() {
+        if self.documents.stale().is_empty() {
             return false;
         }
         self.ensure_indexed();
