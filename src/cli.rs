@@ -27,6 +27,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the documentation of a rule, by code (AL201) or name (blocking-sleep).
     Rule(RuleArgs),
+    /// Run a language server over standard input and output, for editors.
+    Server,
 }
 
 #[derive(Debug, clap::Args)]
@@ -119,6 +121,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rule(args) => rule(args),
+        Command::Server => crate::server::run(),
     }
 }
 

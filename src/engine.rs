@@ -92,7 +92,7 @@ struct Scanned {
 
 enum Scan {
     /// The file cannot be linted: its one AL000 finding, and the text to show it in.
-    Unreadable(Unreadable),
+    Unreadable(Box<Unreadable>),
     Python {
         /// The module names under which the file joins the project index, when it
         /// can define something another module's call resolves to.
@@ -113,7 +113,7 @@ struct Unreadable {
 
 /// Deep ASTs (10,000 nested brackets) recurse deeply in the parser and the checker;
 /// worker threads get a stack that such files cannot exhaust.
-const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
+pub const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
 
 /// Lints `paths` with the same settings for every file and no configuration file.
 pub fn run(paths: &[PathBuf], settings: &Settings) -> RunReport {
@@ -188,14 +188,14 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
 }
 
 /// Reads a file, as text or as the reason it cannot be linted.
-fn read(path: &Path) -> Result<String, Unreadable> {
+fn read(path: &Path) -> Result<String, Box<Unreadable>> {
     let bytes = std::fs::read(path).map_err(|error| {
         let message = format!("cannot read file: {error}");
-        Unreadable {
+        Box::new(Unreadable {
             diagnostic: Diagnostic::new(Rule::SyntaxError, 0, 0, message.clone()),
             source: String::new(),
             io_error: Some(message),
-        }
+        })
     })?;
     decode(bytes).map_err(|error| {
         let at = if error.lossy.is_some() {
@@ -203,12 +203,12 @@ fn read(path: &Path) -> Result<String, Unreadable> {
         } else {
             0
         };
-        Unreadable {
+        Box::new(Unreadable {
             diagnostic: Diagnostic::new(Rule::SyntaxError, at, at, error.message)
                 .with_help("save the file as UTF-8, or exclude it from linting"),
             source: error.lossy.unwrap_or_default(),
             io_error: None,
-        }
+        })
     })
 }
 
@@ -519,4 +519,123 @@ fn lint_source(
 
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+// ----- One file at a time, for callers that keep the indexes current themselves
+// ----- (the language server, whose buffers change one by one).
+
+/// What one file contributes to the cross-module indexes: the summaries of a Python
+/// module (under each name it can be imported by), or of a Rust file's functions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum IndexEntry {
+    /// The file defines nothing another file could resolve a call to.
+    #[default]
+    Nothing,
+    Python(Vec<ModuleSummary>),
+    Rust(FileSummary),
+}
+
+/// The index entry of one file's text. `root` is the folder the file was found under
+/// (a workspace folder), which names modules in folders without `__init__.py`.
+/// `None` when the text does not parse: a buffer in the middle of an edit, whose
+/// last good entry is worth keeping.
+pub fn index_entry(path: &Path, root: Option<&Path>, source: &str) -> Option<IndexEntry> {
+    let Some(language) = Language::of(path) else {
+        return Some(IndexEntry::Nothing);
+    };
+    let file = SourceFile {
+        path: path.to_path_buf(),
+        language,
+        root: root.map(Path::to_path_buf),
+    };
+    let summarize = || match Place::of(&file) {
+        Place::Python(module) if python::worth_indexing(source, path) => {
+            let summary = python::summarize(source, &module)?;
+            let mut names: Vec<ModuleSummary> = root_relative_modules(&file)
+                .into_iter()
+                .filter(|alias| *alias != summary.name)
+                .map(|alias| ModuleSummary {
+                    name: alias,
+                    ..summary.clone()
+                })
+                .collect();
+            names.push(summary);
+            Some(IndexEntry::Python(names))
+        }
+        Place::Rust(location) if rust::worth_indexing(source) => {
+            rust::summarize(source, &location).map(IndexEntry::Rust)
+        }
+        Place::Python(_) | Place::Rust(_) => Some(IndexEntry::Nothing),
+    };
+    std::panic::catch_unwind(AssertUnwindSafe(summarize))
+        .ok()
+        .flatten()
+}
+
+/// Reads every file under `roots` that a run would lint (the configuration's
+/// exclusions apply) and returns the index entries of those that define something,
+/// by path, in parallel. Unreadable files are left out.
+pub fn index_files(roots: &[PathBuf], configuration: &Configuration) -> Vec<(PathBuf, IndexEntry)> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK_BYTES)
+        .build()
+        .expect("cannot start worker threads");
+    let files = discover(roots, configuration.exclusion()).files;
+    pool.install(|| {
+        files
+            .into_par_iter()
+            .filter_map(|file| {
+                let source = decode(std::fs::read(&file.path).ok()?).ok()?;
+                let path = absolute(&file.path);
+                let root = file.root.as_deref().map(absolute);
+                match index_entry(&path, root.as_deref(), &source)? {
+                    IndexEntry::Nothing => None,
+                    entry => Some((path, entry)),
+                }
+            })
+            .collect()
+    })
+}
+
+impl Indexes {
+    /// The indexes of a set of files' entries, in the order given (sort them by path
+    /// for a result that does not depend on the order files were seen in).
+    pub fn from_entries<'a>(entries: impl IntoIterator<Item = &'a IndexEntry>) -> Indexes {
+        let mut indexes = Indexes::default();
+        for entry in entries {
+            match entry {
+                IndexEntry::Nothing => {}
+                IndexEntry::Python(summaries) => {
+                    for summary in summaries {
+                        indexes.python.insert(summary.clone());
+                    }
+                }
+                IndexEntry::Rust(summary) => indexes.rust.insert(summary.clone()),
+            }
+        }
+        indexes
+    }
+}
+
+/// Lints one file's current text (an editor buffer, which may differ from the file on
+/// disk) as a file of its project: against `indexes`, with `settings`, suppression
+/// comments applied, a panic turned into an AL000 finding. A path that is neither
+/// Python nor Rust has no findings.
+pub fn lint_buffer(
+    path: &Path,
+    source: &str,
+    indexes: &Indexes,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let Some(language) = Language::of(path) else {
+        return Vec::new();
+    };
+    let place = Place::of(&SourceFile {
+        path: path.to_path_buf(),
+        language,
+        root: None,
+    });
+    suppression::apply(language, source, settings, || {
+        lint_source(&place, source, indexes, settings)
+    })
 }

@@ -14,6 +14,7 @@ pub mod prefilter;
 pub mod python;
 pub mod registry;
 pub mod rust;
+pub mod server;
 pub mod settings;
 pub mod source;
 pub mod suppression;

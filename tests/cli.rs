@@ -249,6 +249,7 @@ fn json_has_every_key_with_one_based_positions() {
             "column",
             "end_column",
             "end_line",
+            "fix",
             "help",
             "line",
             "message",
@@ -272,6 +273,18 @@ fn json_has_every_key_with_one_based_positions() {
     assert_eq!(finding["end_line"], 5);
     assert_eq!(finding["end_column"], 18);
     assert_eq!(finding["help"], "use `await asyncio.sleep(1)`");
+    // The fix: `time.sleep` (5:5 to 5:15) becomes `await asyncio.sleep`, and the module
+    // gets `import asyncio` before its first statement.
+    assert_eq!(
+        finding["fix"],
+        serde_json::json!({
+            "title": "Replace with `await asyncio.sleep(...)`",
+            "edits": [
+                {"line": 1, "column": 1, "end_line": 1, "end_column": 1, "content": "import asyncio\n"},
+                {"line": 5, "column": 5, "end_line": 5, "end_column": 15, "content": "await asyncio.sleep"},
+            ]
+        })
+    );
 }
 
 #[test]

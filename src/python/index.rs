@@ -39,7 +39,7 @@ pub struct FunctionInfo {
     pub raises: bool,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClassInfo {
     /// Base classes as qualified names, resolved through the module's imports.
     pub bases: Vec<String>,
@@ -50,7 +50,7 @@ pub struct ClassInfo {
 }
 
 /// The summary of one module, as the index stores it.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ModuleSummary {
     /// Dotted module name, e.g. `shop.client`.
     pub name: String,

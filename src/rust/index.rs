@@ -26,7 +26,7 @@ pub struct FnSummary {
 }
 
 /// The functions of one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileSummary {
     pub crate_key: PathBuf,
     pub functions: Vec<FnSummary>,

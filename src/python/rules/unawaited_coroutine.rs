@@ -7,6 +7,7 @@
 use ruff_python_ast::{self as ast, BoolOp, Expr, UnaryOp};
 use ruff_text_size::Ranged;
 
+use crate::diagnostic::{Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::helpers::unread_call_result;
 use crate::registry::Rule;
@@ -33,11 +34,12 @@ pub fn expression_statement(checker: &mut Checker, stmt: &ast::StmtExpr) {
     if let Some(callee) = coroutine_callee(checker, call) {
         report(checker, call, &callee, Usage::Dropped);
     } else if is_gather(checker, call) {
-        checker.report(
+        checker.report_with_fix(
             Rule::UnawaitedCoroutine,
             call.range(),
             format!("`{}(...)` is never awaited: the gathered coroutines do not run to completion and their errors are lost", checker.text(&*call.func)),
             format!("write `await {}`", checker.text(call)),
+            add_await(checker, call),
         );
     }
 }
@@ -105,7 +107,20 @@ fn report(checker: &mut Checker, call: &ast::ExprCall, callee: &str, usage: Usag
             format!("await it: `{name} = await {call_text}`"),
         ),
     };
-    checker.report(Rule::UnawaitedCoroutine, call.range(), message, help);
+    let fix = add_await(checker, call);
+    checker.report_with_fix(Rule::UnawaitedCoroutine, call.range(), message, help, fix);
+}
+
+/// `fetch()` → `await fetch()`, where `await` is allowed: inside an `async def`. Every
+/// call reported here is a whole operand (a statement, a condition, an assigned
+/// value), so the `await` applies to exactly this call.
+fn add_await(checker: &Checker, call: &ast::ExprCall) -> Option<Fix> {
+    checker.semantic.in_async_function().then(|| {
+        Fix::new(
+            "Add `await`",
+            vec![Edit::insert(call.start().into(), "await ")],
+        )
+    })
 }
 
 /// If this call creates a coroutine, the callee as written in the source.
