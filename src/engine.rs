@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::{ConfigError, Configuration};
+use crate::config::{ConfigError, Configuration, CONFIG_FILE_NAMES};
 use crate::diagnostic::{Diagnostic, Located};
-use crate::discover::{discover, Language, SourceFile, WalkError};
+use crate::discover::{discover, Discovered, Language, SourceFile, WalkError};
 use crate::python::{self, index::ProjectIndex, ModuleName};
 use crate::registry::Rule;
 use crate::rust::{self, index::CrateIndex, FileLocation};
@@ -83,6 +83,24 @@ struct Loaded {
 /// worker threads get a stack that such files cannot exhaust.
 const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
 
+/// How a run treats the files it is given, beyond what the configuration says.
+#[derive(Debug, Default)]
+pub struct RunOptions {
+    /// Apply the exclusions to files named on the command line too (`--force-exclude`),
+    /// as pre-commit names every staged file.
+    pub force_exclude: bool,
+    /// Lint this text instead of reading the paths (`-` on the command line).
+    pub stdin: Option<StdinText>,
+}
+
+/// A buffer read from standard input, linted as if it were the file `name`: `name`
+/// decides its language, configuration and project, and is the path reported.
+#[derive(Debug)]
+pub struct StdinText {
+    pub name: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
 /// Lints `paths` with the same settings for every file and no configuration file.
 pub fn run(paths: &[PathBuf], settings: &Settings) -> RunReport {
     run_configured(paths, &Configuration::fixed(settings.clone()))
@@ -90,15 +108,26 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> RunReport {
 
 /// Lints `paths`, each file with the settings its configuration gives it.
 pub fn run_configured(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
+    run_with(paths, configuration, RunOptions::default())
+}
+
+/// Lints `paths` (or the standard input of `options`), each file with the settings
+/// its configuration gives it.
+pub fn run_with(
+    paths: &[PathBuf],
+    configuration: &Configuration,
+    options: RunOptions,
+) -> RunReport {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK_BYTES)
         .build()
         .expect("cannot start worker threads");
-    pool.install(|| run_in_pool(paths, configuration))
+    pool.install(|| run_in_pool(paths, configuration, options))
 }
 
-fn run_in_pool(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
-    let discovered = discover(paths, configuration.exclusion());
+fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOptions) -> RunReport {
+    let mut discovered = discover_input(paths, configuration, &options);
+    let context = project_context(&mut discovered.files, configuration);
     let settings = match configuration.settings_for_files(&discovered.files) {
         Ok(settings) => settings,
         Err(config_errors) => {
@@ -108,10 +137,18 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
             }
         }
     };
-    let loaded: Vec<Loaded> = discovered.files.into_par_iter().map(load).collect();
+    let loaded: Vec<Loaded> = match options.stdin {
+        Some(stdin) => discovered
+            .files
+            .into_iter()
+            .map(|file| loaded_from(file, Ok(stdin.bytes.clone())))
+            .collect(),
+        None => discovered.files.into_par_iter().map(load).collect(),
+    };
+    let context: Vec<Loaded> = context.into_par_iter().map(load).collect();
     let index = Indexes {
-        python: build_index(&loaded),
-        rust: build_crate_index(&loaded),
+        python: build_index(loaded.par_iter().chain(context.par_iter())),
+        rust: build_crate_index(loaded.par_iter().chain(context.par_iter())),
     };
     let mut report = RunReport {
         files_scanned: loaded.len(),
@@ -139,8 +176,13 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
 }
 
 fn load(file: SourceFile) -> Loaded {
+    let bytes = std::fs::read(&file.path);
+    loaded_from(file, bytes)
+}
+
+fn loaded_from(file: SourceFile, bytes: std::io::Result<Vec<u8>>) -> Loaded {
     let place = Place::of(&file);
-    match std::fs::read(&file.path) {
+    match bytes {
         Ok(bytes) => match decode(bytes) {
             Ok(source) => Loaded {
                 file,
@@ -180,9 +222,8 @@ fn load(file: SourceFile) -> Loaded {
 }
 
 /// The first pass: summarize every Python module for cross-module resolution.
-fn build_index(loaded: &[Loaded]) -> ProjectIndex {
+fn build_index<'a>(loaded: impl ParallelIterator<Item = &'a Loaded>) -> ProjectIndex {
     let summaries: Vec<_> = loaded
-        .par_iter()
         .filter(|file| {
             file.unreadable.is_none() && python::worth_indexing(&file.source, &file.file.path)
         })
@@ -213,9 +254,8 @@ fn build_index(loaded: &[Loaded]) -> ProjectIndex {
 }
 
 /// The first pass for Rust: the functions of every crate, for calls across files.
-fn build_crate_index(loaded: &[Loaded]) -> CrateIndex {
+fn build_crate_index<'a>(loaded: impl ParallelIterator<Item = &'a Loaded>) -> CrateIndex {
     let summaries: Vec<_> = loaded
-        .par_iter()
         .filter(|file| file.unreadable.is_none() && rust::worth_indexing(&file.source))
         .filter_map(|file| {
             let Place::Rust(location) = &file.place else {
@@ -260,12 +300,16 @@ fn root_relative_modules(file: &SourceFile) -> Vec<String> {
 fn root_relative_module(file: &SourceFile) -> Option<String> {
     let root = file.root.as_ref()?;
     let relative = match file.path.strip_prefix(root) {
-        Ok(relative) => relative,
+        Ok(relative) => relative.to_path_buf(),
         // Paths under `.` are stored without their `./` prefix.
-        Err(_) if root == Path::new(".") => file.path.as_path(),
-        Err(_) => return None,
+        Err(_) if root == Path::new(".") => file.path.clone(),
+        // A named file's project root is absolute, the file as the user typed it.
+        Err(_) => absolute(&file.path)
+            .strip_prefix(absolute(root))
+            .ok()?
+            .to_path_buf(),
     };
-    let relative = relative.strip_prefix("src").unwrap_or(relative);
+    let relative = relative.strip_prefix("src").unwrap_or(&relative);
     let mut parts: Vec<String> = relative
         .iter()
         .map(|part| part.to_string_lossy().into_owned())
@@ -358,4 +402,102 @@ fn lint_source(
 
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+// ---------------------------------------------------------------------------------------
+// Named files: standard input, `--force-exclude`, and the rest of their project
+// ---------------------------------------------------------------------------------------
+
+/// The files to lint: the paths walked and named, or the one standard-input buffer;
+/// with `--force-exclude`, named files that an exclusion matches are dropped too.
+fn discover_input(
+    paths: &[PathBuf],
+    configuration: &Configuration,
+    options: &RunOptions,
+) -> Discovered {
+    let mut discovered = match &options.stdin {
+        Some(stdin) => Discovered {
+            files: vec![SourceFile::named(stdin.name.clone())],
+            errors: Vec::new(),
+        },
+        None => discover(paths, configuration.exclusion()),
+    };
+    if options.force_exclude {
+        discovered
+            .files
+            .retain(|file| file.root.is_some() || !named_file_excluded(&file.path, configuration));
+    }
+    discovered
+}
+
+/// Whether an exclusion matches a named file or a directory it is in, counting only
+/// the directories below the current one (a project checked out under `venv/` is
+/// not excluded as a whole; ruff's `--force-exclude` reads the same way).
+fn named_file_excluded(path: &Path, configuration: &Configuration) -> bool {
+    let path = absolute(path);
+    let below = std::env::current_dir().ok().and_then(|cwd| {
+        path.strip_prefix(absolute(&cwd))
+            .ok()
+            .map(Path::to_path_buf)
+    });
+    match below {
+        Some(relative) => relative
+            .ancestors()
+            .filter(|part| !part.as_os_str().is_empty())
+            .any(|part| configuration.is_excluded(&absolute(part))),
+        None => configuration.is_excluded(&path),
+    }
+}
+
+/// What marks the top of a project: a repository, an asynclint configuration, or a
+/// Python or Rust package manifest.
+const PROJECT_MARKERS: &[&str] = &[".git", "Cargo.toml"];
+
+/// The rest of the projects of the files named on the command line, to be indexed
+/// but not reported: a run on a few files (what pre-commit does) resolves calls into
+/// modules it was not given, as a run on the whole project would. Each named file's
+/// project root (its nearest directory with a configuration file, a manifest or
+/// `.git`) becomes its `root`, so its module names match a whole-project run. Files
+/// without such a directory are linted alone, as before.
+fn project_context(files: &mut [SourceFile], configuration: &Configuration) -> Vec<SourceFile> {
+    let mut roots = std::collections::BTreeSet::new();
+    let mut root_of_directory = std::collections::HashMap::new();
+    for file in files.iter_mut().filter(|file| file.root.is_none()) {
+        let path = absolute(&file.path);
+        let Some(directory) = path.parent() else {
+            continue;
+        };
+        let root = root_of_directory
+            .entry(directory.to_path_buf())
+            .or_insert_with(|| project_root(directory))
+            .clone();
+        if let Some(root) = root {
+            file.root = Some(root.clone());
+            roots.insert(root);
+        }
+    }
+    if roots.is_empty() {
+        return Vec::new();
+    }
+    let linted: std::collections::HashSet<PathBuf> =
+        files.iter().map(|file| absolute(&file.path)).collect();
+    let roots: Vec<PathBuf> = roots.into_iter().collect();
+    discover(&roots, configuration.exclusion())
+        .files
+        .into_iter()
+        .filter(|file| !linted.contains(&file.path))
+        .collect()
+}
+
+/// The nearest directory, from `directory` upwards, that marks a project.
+fn project_root(directory: &Path) -> Option<PathBuf> {
+    directory
+        .ancestors()
+        .find(|dir| {
+            CONFIG_FILE_NAMES
+                .iter()
+                .chain(PROJECT_MARKERS)
+                .any(|marker| dir.join(marker).exists())
+        })
+        .map(Path::to_path_buf)
 }
