@@ -116,7 +116,10 @@ fn rule_help(page: &RulePage, style: HelpStyle) -> String {
         HelpStyle::Text => text
             .trim_end()
             .lines()
-            .map(|line| format!("    {line}\n"))
+            .map(|line| match line.is_empty() {
+                true => "\n".to_string(),
+                false => format!("    {line}\n"),
+            })
             .collect::<String>(),
         HelpStyle::Markdown => format!("```{language}\n{}\n```\n", text.trim_end()),
     };
