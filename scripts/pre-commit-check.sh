@@ -4,8 +4,9 @@
 # installs this repository's hook at its committed HEAD (`language: rust`, so cargo
 # builds asynclint) and runs it. Fails loudly on any unexpected result.
 #
-# Compiled dependencies are shared through CARGO_TARGET_DIR (default: this
-# repository's target/), so only asynclint itself is compiled again.
+# The hook's cargo builds go to target/pre-commit-check/, kept between runs so that
+# only asynclint itself is compiled again. (Not target/: a build of the committed HEAD
+# there could pass for a fresh build of the working tree.)
 set -euo pipefail
 
 PRE_COMMIT_VERSION=4.7.0
@@ -17,7 +18,7 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
+export CARGO_TARGET_DIR="$repo/target/pre-commit-check"
 export PRE_COMMIT_HOME="$work/pre-commit-home"
 
 fail() {
