@@ -400,10 +400,28 @@ fn schema_validation_rejects_a_broken_log() {
 // GitHub workflow commands
 // ---------------------------------------------------------------------------------------
 
+/// The workflow commands of `asynclint check --format github ARGS...` run in `dir`,
+/// outside any GitHub workspace (whatever the environment of the test run).
 fn github(dir: &Path, args: &[&str], status: i32) -> Vec<String> {
-    let mut all = vec!["check", "--format", "github"];
-    all.extend_from_slice(args);
-    let output = asynclint(dir, &all);
+    github_in_workspace(dir, None, args, status)
+}
+
+fn github_in_workspace(
+    dir: &Path,
+    workspace: Option<&Path>,
+    args: &[&str],
+    status: i32,
+) -> Vec<String> {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_asynclint"));
+    command
+        .args(["check", "--format", "github"])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GITHUB_WORKSPACE");
+    if let Some(workspace) = workspace {
+        command.env("GITHUB_WORKSPACE", workspace);
+    }
+    let output = command.output().expect("the asynclint binary runs");
     assert_exit(&output, status);
     stdout(&output).lines().map(str::to_string).collect()
 }
@@ -484,6 +502,25 @@ fn github_annotates_unreadable_paths_and_configuration_errors() {
         lines[0].starts_with(
             "::error title=asynclint configuration::asynclint.toml: unknown key `selct`"
         ),
+        "{}",
+        lines[0]
+    );
+}
+
+#[test]
+fn github_paths_are_relative_to_the_workspace_from_a_subdirectory() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "service/app.py", SLEEPY);
+    let service = dir.path().join("service");
+    let lines = github_in_workspace(&service, Some(dir.path()), &["app.py"], 1);
+    assert!(
+        lines[0].starts_with("::error file=service/app.py,line=5,"),
+        "{}",
+        lines[0]
+    );
+    let lines = github_in_workspace(&service, None, &["app.py"], 1);
+    assert!(
+        lines[0].starts_with("::error file=app.py,line=5,"),
         "{}",
         lines[0]
     );

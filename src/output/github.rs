@@ -3,20 +3,27 @@
 //!
 //! `::error file=app.py,line=7,col=5,endLine=7,endColumn=18,title=AL201 blocking-sleep::…`
 //!
-//! Paths are relative to the current directory (the repository root in a workflow)
-//! with forward slashes; lines and columns are 1-based, columns count characters and
-//! `endColumn` is the column after the finding's last character, as in SARIF.
+//! Paths are relative to the repository root, `GITHUB_WORKSPACE` (the current
+//! directory when that is not set), with forward slashes, as the runner needs to place
+//! them on the diff even when asynclint runs in a subdirectory. Lines and columns are
+//! 1-based, columns count characters and `endColumn` is the column after the
+//! finding's last character, as in SARIF.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::catalog::{self, Severity};
 use crate::engine::RunReport;
 
 pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     let cwd = std::env::current_dir().and_then(std::path::absolute)?;
+    let workspace = std::env::var_os("GITHUB_WORKSPACE")
+        .map(PathBuf::from)
+        .filter(|workspace| workspace.is_absolute())
+        .unwrap_or_else(|| cwd.clone());
+    let repository_path = |path: &Path| repository_path(path, &cwd, &workspace);
     for file in &report.files {
-        let path = repository_path(&file.path, &cwd);
+        let path = repository_path(&file.path);
         for located in &file.diagnostics {
             let diagnostic = &located.diagnostic;
             let command = match catalog::severity(diagnostic.rule) {
@@ -47,7 +54,7 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "::error file={},title=asynclint::{}",
-            escape_property(&repository_path(&error.path, &cwd)),
+            escape_property(&repository_path(&error.path)),
             escape_data(&error.message)
         )?;
     }
@@ -61,10 +68,11 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// `path` relative to `cwd` with `/` separators, or as given when it is outside.
-fn repository_path(path: &Path, cwd: &Path) -> String {
+/// `path` (relative to `cwd`) relative to `workspace` with `/` separators, or
+/// absolute when it is outside.
+fn repository_path(path: &Path, cwd: &Path, workspace: &Path) -> String {
     let absolute = super::normalize(&cwd.join(path));
-    match absolute.strip_prefix(cwd) {
+    match absolute.strip_prefix(workspace) {
         Ok(relative) if !relative.as_os_str().is_empty() => relative
             .components()
             .map(|component| component.as_os_str().to_string_lossy())
@@ -107,11 +115,18 @@ mod tests {
     #[test]
     fn paths_are_relative_with_forward_slashes() {
         let cwd = Path::new("/work/repo");
-        assert_eq!(
-            repository_path(Path::new("./pkg/./app.py"), cwd),
-            "pkg/app.py"
-        );
-        assert_eq!(repository_path(Path::new("/work/repo/a.py"), cwd), "a.py");
-        assert_eq!(repository_path(Path::new("../x.py"), cwd), "/work/x.py");
+        let path = |path: &str| repository_path(Path::new(path), cwd, cwd);
+        assert_eq!(path("./pkg/./app.py"), "pkg/app.py");
+        assert_eq!(path("/work/repo/a.py"), "a.py");
+        assert_eq!(path("../x.py"), "/work/x.py");
+    }
+
+    #[test]
+    fn paths_in_a_subdirectory_are_relative_to_the_workspace() {
+        let cwd = Path::new("/work/repo/service");
+        let workspace = Path::new("/work/repo");
+        let path = |path: &str| repository_path(Path::new(path), cwd, workspace);
+        assert_eq!(path("app.py"), "service/app.py");
+        assert_eq!(path("../lib/x.py"), "lib/x.py");
     }
 }
