@@ -27,6 +27,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the documentation of a rule, by code (AL201) or name (blocking-sleep).
     Rule(RuleArgs),
+    /// Run a language server over standard input and output, for editors.
+    Server,
 }
 
 #[derive(Debug, clap::Args)]
@@ -80,6 +82,11 @@ pub struct CheckArgs {
     /// language, configuration and project, and is the path reported.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,
+    /// Parse every file, even those whose bytes show they cannot contain a finding
+    /// (no `async`, `await`, `asyncio`, ... nor a coroutine name of the project).
+    /// Findings are the same; only syntax errors in such files are added.
+    #[arg(long)]
+    pub no_prefilter: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -122,6 +129,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rule(args) => rule(args),
+        Command::Server => crate::server::run(),
     }
 }
 
@@ -154,7 +162,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     };
 
-    let report = engine::run_with(&args.paths, &configuration, options);
+    let report = engine::run_with_options(&args.paths, &configuration, options);
     if !report.config_errors.is_empty() {
         return configuration_failed(args.format, report);
     }
@@ -211,9 +219,11 @@ fn check_usage(args: &CheckArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// `--force-exclude`, and for the path `-`, standard input read to its end.
+/// `--no-prefilter`, `--force-exclude`, and for the path `-`, standard input read to
+/// its end.
 fn run_options(args: &CheckArgs) -> Result<engine::RunOptions, String> {
     let mut options = engine::RunOptions {
+        prefilter: !args.no_prefilter,
         force_exclude: args.force_exclude,
         stdin: None,
     };

@@ -234,7 +234,7 @@ fn sarif_unreadable_path_is_a_failed_execution_with_a_notification() {
 #[test]
 fn sarif_syntax_error_is_an_al000_result() {
     let dir = TempDir::new().unwrap();
-    write(dir.path(), "broken.py", "def f(:\n");
+    write(dir.path(), "broken.py", "async def f(:\n");
     let log = sarif(dir.path(), &[], 1);
     let result = &only_run(&log)["results"][0];
     assert_eq!(result["ruleId"], "AL000");
@@ -345,7 +345,7 @@ fn sarif_logs_are_valid_against_the_official_schema() {
         return;
     };
     let dir = project();
-    write(dir.path(), "broken.py", "def f(:\n");
+    write(dir.path(), "broken.py", "async def f(:\n");
     write(dir.path(), "odd name #1,:%.py", SLEEPY);
     assert_valid(&schema, &sarif(dir.path(), &[], 1));
     assert_valid(&schema, &sarif(dir.path(), &[".", "missing.py"], 2));

@@ -5,6 +5,7 @@ pub mod checker;
 pub mod helpers;
 pub mod index;
 pub mod rules;
+pub mod scan;
 pub mod semantic;
 
 use ruff_python_ast::{ModModule, Stmt};

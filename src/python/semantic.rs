@@ -5,8 +5,8 @@
 //! callee?" (`time.sleep` for `t.sleep` after `import time as t`) or "what produced
 //! this value?" (`threading.Lock` for `self._lock`).
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
@@ -94,7 +94,7 @@ impl<'a> Semantic<'a> {
         let mut scope = Scope {
             kind: ScopeKind::Module,
             qualified: modules.local.name.clone(),
-            bindings: HashMap::new(),
+            bindings: HashMap::default(),
         };
         semantic.collect_block(&mut scope, body);
         semantic.scopes.push(scope);
@@ -122,7 +122,7 @@ impl<'a> Semantic<'a> {
         let mut scope = Scope {
             kind: ScopeKind::Function(def),
             qualified,
-            bindings: HashMap::new(),
+            bindings: HashMap::default(),
         };
         bind_parameters(&mut scope, &def.parameters, enclosing_class);
         let globals = declared_globals(&def.body);
@@ -139,7 +139,7 @@ impl<'a> Semantic<'a> {
         let mut scope = Scope {
             kind: ScopeKind::Class(class),
             qualified,
-            bindings: HashMap::new(),
+            bindings: HashMap::default(),
         };
         self.collect_block(&mut scope, &class.body);
         self.scopes.push(scope);
@@ -149,7 +149,7 @@ impl<'a> Semantic<'a> {
         let mut scope = Scope {
             kind: ScopeKind::Lambda,
             qualified: format!("{}.<lambda>", self.current().qualified),
-            bindings: HashMap::new(),
+            bindings: HashMap::default(),
         };
         if let Some(parameters) = &lambda.parameters {
             bind_parameters(&mut scope, parameters, None);
