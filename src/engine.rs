@@ -1,15 +1,16 @@
 //! The lint pipeline over a set of paths: discover → read → index → lint, in
 //! parallel, with every file isolated from every other file's failures.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::{ConfigError, Configuration};
+use crate::config::{ConfigError, Configuration, CONFIG_FILE_NAMES};
 use crate::diagnostic::{Diagnostic, Located};
-use crate::discover::{discover, Language, SourceFile, WalkError};
+use crate::discover::{discover, Discovered, Language, SourceFile, WalkError};
 use crate::prefilter::Prefilter;
 use crate::python::index::{ModuleSummary, ProjectIndex};
 use crate::python::{self, ModuleName};
@@ -69,17 +70,34 @@ pub struct Indexes {
     pub rust: CrateIndex,
 }
 
-/// How a run goes about its work (never what it reports).
-#[derive(Clone, Copy, Debug)]
+/// How a run goes about its work, and which files it takes beyond the configuration.
+#[derive(Clone, Debug)]
 pub struct RunOptions {
     /// Skip parsing files whose bytes show they cannot produce a finding.
     pub prefilter: bool,
+    /// Apply the exclusions to files named on the command line too (`--force-exclude`),
+    /// as pre-commit names every staged file.
+    pub force_exclude: bool,
+    /// Lint this text instead of reading the paths (`-` on the command line).
+    pub stdin: Option<StdinText>,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { prefilter: true }
+        RunOptions {
+            prefilter: true,
+            force_exclude: false,
+            stdin: None,
+        }
     }
+}
+
+/// A buffer read from standard input, linted as if it were the file `name`: `name`
+/// decides its language, configuration and project, and is the path reported.
+#[derive(Clone, Debug)]
+pub struct StdinText {
+    pub name: PathBuf,
+    pub bytes: Vec<u8>,
 }
 
 /// What the first pass learned from one file's bytes. Sources are not kept between
@@ -88,6 +106,9 @@ impl Default for RunOptions {
 struct Scanned {
     file: SourceFile,
     scan: Scan,
+    /// A file of a named file's project that only feeds the indexes: it is neither
+    /// linted nor reported (`project_context`).
+    index_only: bool,
 }
 
 enum Scan {
@@ -138,7 +159,9 @@ pub fn run_with_options(
 }
 
 fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOptions) -> RunReport {
-    let discovered = discover(paths, configuration.exclusion());
+    let mut discovered = discover_input(paths, configuration, &options);
+    let context = project_context(&mut discovered.files, configuration);
+    let sources = Sources::new(options.stdin);
     let settings = match configuration.settings_for_files(&discovered.files) {
         Ok(settings) => settings,
         Err(config_errors) => {
@@ -149,9 +172,14 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
         }
     };
     let files_scanned = discovered.files.len();
-    let mut scanned: Vec<Scanned> = discovered.files.into_par_iter().map(scan).collect();
+    let linted = discovered.files.into_par_iter().map(|file| (file, false));
+    let indexed = context.into_par_iter().map(|file| (file, true));
+    let mut scanned: Vec<Scanned> = linted
+        .chain(indexed)
+        .map(|(file, index_only)| scan(file, index_only, &sources))
+        .collect();
     let mut index = Indexes {
-        python: build_python_index(&scanned),
+        python: build_python_index(&scanned, &sources),
         rust: build_crate_index(&mut scanned),
     };
     let coroutine_names = python_coroutine_names(&scanned);
@@ -165,9 +193,10 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
     index.python.set_coroutine_names(coroutine_names);
     let outcomes: Vec<Linted> = scanned
         .into_par_iter()
+        .filter(|file| !file.index_only)
         .map(|file| {
             let settings = &settings[&file.file.path];
-            lint_scanned(file, &index, &prefilter, settings)
+            lint_scanned(file, &index, &prefilter, settings, &sources)
         })
         .collect();
     let mut report = RunReport {
@@ -187,7 +216,30 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
     report
 }
 
-/// Reads a file, as text or as the reason it cannot be linted.
+/// Where a run's texts come from: the files on disk, except the one buffer read from
+/// standard input, which stands in for the file it names in every pass.
+#[derive(Clone, Default)]
+struct Sources {
+    stdin: Option<Arc<StdinText>>,
+}
+
+impl Sources {
+    fn new(stdin: Option<StdinText>) -> Sources {
+        Sources {
+            stdin: stdin.map(Arc::new),
+        }
+    }
+
+    /// Reads a file, as text or as the reason it cannot be linted.
+    fn read(&self, path: &Path) -> Result<String, Box<Unreadable>> {
+        match &self.stdin {
+            Some(stdin) if stdin.name == path => decoded(stdin.bytes.clone()),
+            _ => read(path),
+        }
+    }
+}
+
+/// Reads a file from disk, as text or as the reason it cannot be linted.
 fn read(path: &Path) -> Result<String, Box<Unreadable>> {
     let bytes = std::fs::read(path).map_err(|error| {
         let message = format!("cannot read file: {error}");
@@ -197,6 +249,11 @@ fn read(path: &Path) -> Result<String, Box<Unreadable>> {
             io_error: Some(message),
         })
     })?;
+    decoded(bytes)
+}
+
+/// A file's bytes as text, or the AL000 that says why they are not.
+fn decoded(bytes: Vec<u8>) -> Result<String, Box<Unreadable>> {
     decode(bytes).map_err(|error| {
         let at = if error.lossy.is_some() {
             error.offset
@@ -214,13 +271,14 @@ fn read(path: &Path) -> Result<String, Box<Unreadable>> {
 
 /// The first pass over one file: what it adds to the indexes and to the prefilter's
 /// names. Only a Rust file that can define a future-returning fn is parsed here.
-fn scan(file: SourceFile) -> Scanned {
-    let source = match read(&file.path) {
+fn scan(file: SourceFile, index_only: bool, sources: &Sources) -> Scanned {
+    let source = match sources.read(&file.path) {
         Ok(source) => source,
         Err(unreadable) => {
             return Scanned {
                 file,
                 scan: Scan::Unreadable(unreadable),
+                index_only,
             }
         }
     };
@@ -241,7 +299,11 @@ fn scan(file: SourceFile) -> Scanned {
                 .flatten(),
         },
     };
-    Scanned { file, scan }
+    Scanned {
+        file,
+        scan,
+        index_only,
+    }
 }
 
 /// The names a Python file is known by in the index: its dotted module name, and
@@ -265,7 +327,7 @@ fn summarize_rust(source: &str, location: &FileLocation) -> Option<FileSummary> 
 
 /// The Python project index: every module that can define something a call elsewhere
 /// resolves to, registered by name and summarized only when a lookup reaches it.
-fn build_python_index(scanned: &[Scanned]) -> ProjectIndex {
+fn build_python_index(scanned: &[Scanned], sources: &Sources) -> ProjectIndex {
     let mut files_by_name: BTreeMap<&str, Vec<(&Path, &ModuleName)>> = BTreeMap::new();
     for file in scanned {
         if let Scan::Python { indexed_as, .. } = &file.scan {
@@ -285,18 +347,23 @@ fn build_python_index(scanned: &[Scanned]) -> ProjectIndex {
             .map(|(path, module)| (path.to_path_buf(), module.clone()))
             .collect();
         let loaded_name = name.clone();
+        let sources = sources.clone();
         index.register(
             name,
-            Box::new(move || summarize_python_files(&loaded_name, &files)),
+            Box::new(move || summarize_python_files(&loaded_name, &files, &sources)),
         );
     }
     index
 }
 
 /// One index entry from the files that share a module name, merged in discovery order.
-fn summarize_python_files(name: &str, files: &[(PathBuf, ModuleName)]) -> Option<ModuleSummary> {
+fn summarize_python_files(
+    name: &str,
+    files: &[(PathBuf, ModuleName)],
+    sources: &Sources,
+) -> Option<ModuleSummary> {
     let summaries = files.iter().filter_map(|(path, module)| {
-        let source = read(path).ok()?;
+        let source = sources.read(path).ok()?;
         let mut summary =
             std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(&source, module)))
                 .ok()
@@ -364,11 +431,12 @@ fn lint_scanned(
     index: &Indexes,
     prefilter: &Prefilter,
     settings: &Settings,
+    sources: &Sources,
 ) -> Linted {
-    let Scanned { file, scan } = scanned;
+    let Scanned { file, scan, .. } = scanned;
     let read_result = match scan {
         Scan::Unreadable(unreadable) => Err(unreadable),
-        _ => read(&file.path),
+        _ => sources.read(&file.path),
     };
     let source = match read_result {
         Ok(source) => source,
@@ -447,12 +515,16 @@ fn root_relative_modules(file: &SourceFile) -> Vec<String> {
 fn root_relative_module(file: &SourceFile) -> Option<String> {
     let root = file.root.as_ref()?;
     let relative = match file.path.strip_prefix(root) {
-        Ok(relative) => relative,
+        Ok(relative) => relative.to_path_buf(),
         // Paths under `.` are stored without their `./` prefix.
-        Err(_) if root == Path::new(".") => file.path.as_path(),
-        Err(_) => return None,
+        Err(_) if root == Path::new(".") => file.path.clone(),
+        // A named file's project root is absolute, the file as the user typed it.
+        Err(_) => absolute(&file.path)
+            .strip_prefix(absolute(root))
+            .ok()?
+            .to_path_buf(),
     };
-    let relative = relative.strip_prefix("src").unwrap_or(relative);
+    let relative = relative.strip_prefix("src").unwrap_or(&relative);
     let mut parts: Vec<String> = relative
         .iter()
         .map(|part| part.to_string_lossy().into_owned())
@@ -519,6 +591,103 @@ fn lint_source(
 
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+// ---------------------------------------------------------------------------------------
+// Named files: standard input, `--force-exclude`, and the rest of their project
+// ---------------------------------------------------------------------------------------
+
+/// The files to lint: the paths walked and named, or the one standard-input buffer;
+/// with `--force-exclude`, named files that an exclusion matches are dropped too.
+fn discover_input(
+    paths: &[PathBuf],
+    configuration: &Configuration,
+    options: &RunOptions,
+) -> Discovered {
+    let mut discovered = match &options.stdin {
+        Some(stdin) => Discovered {
+            files: vec![SourceFile::named(stdin.name.clone())],
+            errors: Vec::new(),
+        },
+        None => discover(paths, configuration.exclusion()),
+    };
+    if options.force_exclude {
+        discovered
+            .files
+            .retain(|file| file.root.is_some() || !named_file_excluded(&file.path, configuration));
+    }
+    discovered
+}
+
+/// Whether an exclusion matches a named file or a directory it is in, counting only
+/// the directories below the current one (a project checked out under `venv/` is
+/// not excluded as a whole; ruff's `--force-exclude` reads the same way).
+fn named_file_excluded(path: &Path, configuration: &Configuration) -> bool {
+    let path = absolute(path);
+    let below = std::env::current_dir().ok().and_then(|cwd| {
+        path.strip_prefix(absolute(&cwd))
+            .ok()
+            .map(Path::to_path_buf)
+    });
+    match below {
+        Some(relative) => relative
+            .ancestors()
+            .filter(|part| !part.as_os_str().is_empty())
+            .any(|part| configuration.is_excluded(&absolute(part))),
+        None => configuration.is_excluded(&path),
+    }
+}
+
+/// What marks the top of a project: a repository, an asynclint configuration, or a
+/// Python or Rust package manifest.
+const PROJECT_MARKERS: &[&str] = &[".git", "Cargo.toml"];
+
+/// The rest of the projects of the files named on the command line, to be indexed
+/// but not reported: a run on a few files (what pre-commit does) resolves calls into
+/// modules it was not given, as a run on the whole project would. Each named file's
+/// project root (its nearest directory with a configuration file, a manifest or
+/// `.git`) becomes its `root`, so its module names match a whole-project run. Files
+/// without such a directory are linted alone, as before.
+fn project_context(files: &mut [SourceFile], configuration: &Configuration) -> Vec<SourceFile> {
+    let mut roots = BTreeSet::new();
+    let mut root_of_directory = HashMap::new();
+    for file in files.iter_mut().filter(|file| file.root.is_none()) {
+        let path = absolute(&file.path);
+        let Some(directory) = path.parent() else {
+            continue;
+        };
+        let root = root_of_directory
+            .entry(directory.to_path_buf())
+            .or_insert_with(|| project_root(directory))
+            .clone();
+        if let Some(root) = root {
+            file.root = Some(root.clone());
+            roots.insert(root);
+        }
+    }
+    if roots.is_empty() {
+        return Vec::new();
+    }
+    let linted: HashSet<PathBuf> = files.iter().map(|file| absolute(&file.path)).collect();
+    let roots: Vec<PathBuf> = roots.into_iter().collect();
+    discover(&roots, configuration.exclusion())
+        .files
+        .into_iter()
+        .filter(|file| !linted.contains(&file.path))
+        .collect()
+}
+
+/// The nearest directory, from `directory` upwards, that marks a project.
+fn project_root(directory: &Path) -> Option<PathBuf> {
+    directory
+        .ancestors()
+        .find(|dir| {
+            CONFIG_FILE_NAMES
+                .iter()
+                .chain(PROJECT_MARKERS)
+                .any(|marker| dir.join(marker).exists())
+        })
+        .map(Path::to_path_buf)
 }
 
 // ----- One file at a time, for callers that keep the indexes current themselves
