@@ -136,6 +136,14 @@ struct Unreadable {
 /// worker threads get a stack that such files cannot exhaust.
 pub const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
 
+/// A rayon pool whose threads have the deep-recursion stack.
+fn worker_pool() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK_BYTES)
+        .build()
+        .expect("cannot start worker threads")
+}
+
 /// Lints `paths` with the same settings for every file and no configuration file.
 pub fn run(paths: &[PathBuf], settings: &Settings) -> RunReport {
     run_configured(paths, &Configuration::fixed(settings.clone()))
@@ -151,11 +159,7 @@ pub fn run_with_options(
     configuration: &Configuration,
     options: RunOptions,
 ) -> RunReport {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(WORKER_STACK_BYTES)
-        .build()
-        .expect("cannot start worker threads");
-    pool.install(|| run_in_pool(paths, configuration, options))
+    worker_pool().install(|| run_in_pool(paths, configuration, options))
 }
 
 fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOptions) -> RunReport {
@@ -720,15 +724,13 @@ pub fn index_entry(path: &Path, root: Option<&Path>, source: &str) -> Option<Ind
     let summarize = || match Place::of(&file) {
         Place::Python(module) if python::worth_indexing(source, path) => {
             let summary = python::summarize(source, &module)?;
-            let mut names: Vec<ModuleSummary> = root_relative_modules(&file)
+            let names = python_module_names(&file)
                 .into_iter()
-                .filter(|alias| *alias != summary.name)
-                .map(|alias| ModuleSummary {
-                    name: alias,
+                .map(|(name, _)| ModuleSummary {
+                    name,
                     ..summary.clone()
                 })
                 .collect();
-            names.push(summary);
             Some(IndexEntry::Python(names))
         }
         Place::Rust(location) if rust::worth_indexing(source) => {
@@ -745,16 +747,12 @@ pub fn index_entry(path: &Path, root: Option<&Path>, source: &str) -> Option<Ind
 /// exclusions apply) and returns the index entries of those that define something,
 /// by path, in parallel. Unreadable files are left out.
 pub fn index_files(roots: &[PathBuf], configuration: &Configuration) -> Vec<(PathBuf, IndexEntry)> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(WORKER_STACK_BYTES)
-        .build()
-        .expect("cannot start worker threads");
     let files = discover(roots, configuration.exclusion()).files;
-    pool.install(|| {
+    worker_pool().install(|| {
         files
             .into_par_iter()
             .filter_map(|file| {
-                let source = decode(std::fs::read(&file.path).ok()?).ok()?;
+                let source = read(&file.path).ok()?;
                 let path = absolute(&file.path);
                 let root = file.root.as_deref().map(absolute);
                 match index_entry(&path, root.as_deref(), &source)? {
