@@ -110,6 +110,8 @@ pub fn discover(paths: &[PathBuf], exclude: Exclude) -> Discovered {
     found
 }
 
+/// Walks a directory tree on all cores (directory reads and the `stat`s of symbolic
+/// links dominate on large trees), then puts what was found in path order.
 fn walk_directory(root: &Path, exclude: &Exclude, found: &mut Discovered) {
     let exclude = Arc::clone(exclude);
     let walker = ignore::WalkBuilder::new(root)
@@ -117,22 +119,38 @@ fn walk_directory(root: &Path, exclude: &Exclude, found: &mut Discovered) {
         .require_git(false)
         .follow_links(true)
         .filter_entry(move |entry| entry.depth() == 0 || !exclude(entry.path()))
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-                if let (true, Some(language)) = (is_file, Language::of(entry.path())) {
-                    found.files.push(SourceFile {
-                        path: clean(entry.path()),
-                        language,
-                        root: Some(root.to_path_buf()),
-                    });
+        .build_parallel();
+    let walked = std::sync::Mutex::new(Discovered::default());
+    walker.run(|| {
+        let walked = &walked;
+        Box::new(move |entry| {
+            let mut walked = walked
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+                    if let (true, Some(language)) = (is_file, Language::of(entry.path())) {
+                        walked.files.push(SourceFile {
+                            path: clean(entry.path()),
+                            language,
+                            root: Some(root.to_path_buf()),
+                        });
+                    }
                 }
+                Err(error) => walked.errors.push(walk_error(root, error)),
             }
-            Err(error) => found.errors.push(walk_error(root, error)),
-        }
-    }
+            ignore::WalkState::Continue
+        })
+    });
+    let mut walked = walked
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    walked
+        .errors
+        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    found.files.append(&mut walked.files);
+    found.errors.append(&mut walked.errors);
 }
 
 /// `./pkg/mod.py` → `pkg/mod.py`: paths under the default `.` read as users type them.

@@ -11,8 +11,9 @@ use rayon::prelude::*;
 use crate::config::{ConfigError, Configuration, CONFIG_FILE_NAMES};
 use crate::diagnostic::{Diagnostic, Located};
 use crate::discover::{discover, Discovered, Language, SourceFile, WalkError};
-use crate::prefilter::Prefilter;
+use crate::prefilter::{Prefilter, Verdict};
 use crate::python::index::{ModuleSummary, ProjectIndex};
+use crate::python::reach::{IndexedModule, ReachGraph};
 use crate::python::{self, ModuleName};
 use crate::registry::Rule;
 use crate::rust::index::{CrateIndex, FileSummary};
@@ -115,10 +116,17 @@ enum Scan {
     /// The file cannot be linted: its one AL000 finding, and the text to show it in.
     Unreadable(Box<Unreadable>),
     Python {
+        module: ModuleName,
         /// The module names under which the file joins the project index, when it
         /// can define something another module's call resolves to.
         indexed_as: Vec<(String, ModuleName)>,
-        names: python::scan::Names,
+        /// Its `async def` names.
+        coroutines: python::outline::Coroutines,
+        /// What its imports reach and bind: all of it for an indexed module (the
+        /// prefilter's import graph), only the renames for others.
+        imports: python::scan::Imports,
+        /// For an indexed module: does it mention asyncio?
+        mentions_asyncio: bool,
     },
     Rust {
         summary: Option<FileSummary>,
@@ -187,12 +195,18 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
         rust: build_crate_index(&mut scanned),
     };
     let coroutine_names = python_coroutine_names(&scanned);
-    let prefilter = match options.prefilter {
-        true => Prefilter::new(
-            coroutine_names.iter().map(String::as_str),
-            index.rust.future_fn_names(),
-        ),
-        false => Prefilter::disabled(),
+    let skipping = match options.prefilter {
+        true => Skipping {
+            prefilter: Prefilter::new(
+                coroutine_names.iter().map(String::as_str),
+                index.rust.future_fn_names(),
+            ),
+            reach: python_reach_graph(&scanned, &coroutine_names),
+        },
+        false => Skipping {
+            prefilter: Prefilter::disabled(),
+            reach: ReachGraph::default(),
+        },
     };
     index.python.set_coroutine_names(coroutine_names);
     let outcomes: Vec<Linted> = scanned
@@ -200,7 +214,7 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
         .filter(|file| !file.index_only)
         .map(|file| {
             let settings = &settings[&file.file.path];
-            lint_scanned(file, &index, &prefilter, settings, &sources)
+            lint_scanned(file, &index, &skipping, settings, &sources)
         })
         .collect();
     let mut report = RunReport {
@@ -288,13 +302,34 @@ fn scan(file: SourceFile, index_only: bool, sources: &Sources) -> Scanned {
     };
     let scan = match file.language {
         Language::Python => {
+            let module = python_module(&file);
             let indexed_as = match python::worth_indexing(&source, &file.path) {
-                true => python_module_names(&file),
+                true => python_module_names(&file, &module),
                 false => Vec::new(),
             };
-            Scan::Python {
-                indexed_as,
-                names: python::scan::names(&source),
+            if indexed_as.is_empty() {
+                // Only its renames matter: they name coroutines in its own calls.
+                let mut imports = python::scan::imports(&source, &module, None);
+                imports.names.retain(|imported| imported.alias.is_some());
+                Scan::Python {
+                    module,
+                    mentions_asyncio: false,
+                    indexed_as,
+                    coroutines: python::outline::coroutines(&source),
+                    imports: python::scan::Imports {
+                        names: imports.names,
+                        ..Default::default()
+                    },
+                }
+            } else {
+                let outline = python::outline::outline(&source);
+                Scan::Python {
+                    mentions_asyncio: memchr::memmem::find(source.as_bytes(), b"asyncio").is_some(),
+                    indexed_as,
+                    imports: python::scan::imports(&source, &module, Some(&outline)),
+                    module,
+                    coroutines: outline.coroutines,
+                }
             }
         }
         Language::Rust => Scan::Rust {
@@ -312,14 +347,13 @@ fn scan(file: SourceFile, index_only: bool, sources: &Sources) -> Scanned {
 
 /// The names a Python file is known by in the index: its dotted module name, and
 /// the names relative to the directory it was found under.
-fn python_module_names(file: &SourceFile) -> Vec<(String, ModuleName)> {
-    let module = ModuleName::from_path(&absolute(&file.path));
+fn python_module_names(file: &SourceFile, module: &ModuleName) -> Vec<(String, ModuleName)> {
     let mut names: Vec<(String, ModuleName)> = root_relative_modules(file)
         .into_iter()
         .filter(|alias| *alias != module.dotted)
         .map(|alias| (alias, module.clone()))
         .collect();
-    names.push((module.dotted.clone(), module));
+    names.push((module.dotted.clone(), module.clone()));
     names
 }
 
@@ -394,6 +428,11 @@ fn build_crate_index(scanned: &mut [Scanned]) -> CrateIndex {
     index
 }
 
+/// The module a Python file is, named from its place among packages.
+fn python_module(file: &SourceFile) -> ModuleName {
+    ModuleName::from_path(&absolute(&file.path))
+}
+
 /// Every name a coroutine function of the project can be called by: its `async def`
 /// names, asyncio's coroutine functions, and the names they are imported as
 /// (`from .client import fetch as get`), followed through chains of renames.
@@ -404,9 +443,14 @@ fn python_coroutine_names(scanned: &[Scanned]) -> rustc_hash::FxHashSet<String> 
         .collect();
     let mut renames: Vec<(&str, &str)> = Vec::new();
     for file in scanned {
-        if let Scan::Python { names, .. } = &file.scan {
-            coroutines.extend(names.coroutines.iter().map(String::as_str));
-            renames.extend(names.renames.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+        if let Scan::Python {
+            coroutines: defined,
+            imports,
+            ..
+        } = &file.scan
+        {
+            coroutines.extend(defined.all().map(String::as_str));
+            renames.extend(imports.renames());
         }
     }
     loop {
@@ -423,6 +467,70 @@ fn python_coroutine_names(scanned: &[Scanned]) -> rustc_hash::FxHashSet<String> 
     coroutines.into_iter().map(str::to_string).collect()
 }
 
+/// The import graph of the indexed Python modules, for files whose only possible
+/// findings are calls of project coroutines.
+fn python_reach_graph(
+    scanned: &[Scanned],
+    coroutine_names: &rustc_hash::FxHashSet<String>,
+) -> ReachGraph {
+    let modules: Vec<IndexedModule> = scanned
+        .iter()
+        .filter_map(|file| match &file.scan {
+            Scan::Python {
+                indexed_as,
+                coroutines,
+                imports,
+                mentions_asyncio,
+                ..
+            } if !indexed_as.is_empty() => Some(IndexedModule {
+                names: indexed_as.iter().map(|(name, _)| name.as_str()).collect(),
+                coroutines,
+                imports,
+                mentions_asyncio: *mentions_asyncio,
+            }),
+            _ => None,
+        })
+        .collect();
+    let asyncio_names = python::rules::ASYNCIO_COROUTINE_FUNCTIONS
+        .iter()
+        .filter_map(|qualified| qualified.rsplit('.').next())
+        .collect();
+    ReachGraph::new(
+        &modules,
+        coroutine_names.iter().map(String::as_str),
+        asyncio_names,
+    )
+}
+
+/// How the lint pass decides, from a file's bytes, not to parse it.
+struct Skipping {
+    prefilter: Prefilter,
+    reach: ReachGraph,
+}
+
+impl Skipping {
+    fn may_report(&self, place: &Place, source: &str, settings: &Settings) -> bool {
+        let directives_matter = settings.is_enabled(Rule::UnusedSuppression);
+        let language = match place {
+            Place::Python(_) => Language::Python,
+            Place::Rust(_) => Language::Rust,
+        };
+        match self.prefilter.verdict(language, source, directives_matter) {
+            Verdict::Skip => false,
+            Verdict::Lint => true,
+            Verdict::LintIfReached(calls) => {
+                let Place::Python(module) = place else {
+                    return true;
+                };
+                let imports = python::scan::imports(source, module, None);
+                calls
+                    .iter()
+                    .any(|call| self.reach.may_reach(&imports, call))
+            }
+        }
+    }
+}
+
 /// The second pass over one file: its findings, and the read error that makes the
 /// run exit with 2.
 struct Linted {
@@ -433,14 +541,15 @@ struct Linted {
 fn lint_scanned(
     scanned: Scanned,
     index: &Indexes,
-    prefilter: &Prefilter,
+    skipping: &Skipping,
     settings: &Settings,
     sources: &Sources,
 ) -> Linted {
     let Scanned { file, scan, .. } = scanned;
-    let read_result = match scan {
-        Scan::Unreadable(unreadable) => Err(unreadable),
-        _ => sources.read(&file.path),
+    let (place, read_result) = match scan {
+        Scan::Unreadable(unreadable) => (None, Err(unreadable)),
+        Scan::Python { module, .. } => (Some(Place::Python(module)), sources.read(&file.path)),
+        Scan::Rust { .. } => (None, sources.read(&file.path)),
     };
     let source = match read_result {
         Ok(source) => source,
@@ -456,14 +565,13 @@ fn lint_scanned(
             };
         }
     };
-    let directives_matter = settings.is_enabled(Rule::UnusedSuppression);
-    if !prefilter.may_report(file.language, &source, directives_matter) {
+    let place = place.unwrap_or_else(|| Place::of(&file));
+    if !skipping.may_report(&place, &source, settings) {
         return Linted {
             report: None,
             io_error: None,
         };
     }
-    let place = Place::of(&file);
     let diagnostics = suppression::apply(file.language, &source, settings, || {
         lint_source(&place, &source, index, settings)
     });
@@ -724,7 +832,7 @@ pub fn index_entry(path: &Path, root: Option<&Path>, source: &str) -> Option<Ind
     let summarize = || match Place::of(&file) {
         Place::Python(module) if python::worth_indexing(source, path) => {
             let summary = python::summarize(source, &module)?;
-            let names = python_module_names(&file)
+            let names = python_module_names(&file, &module)
                 .into_iter()
                 .map(|(name, _)| ModuleSummary {
                     name,

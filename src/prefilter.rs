@@ -11,6 +11,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::discover::Language;
+use crate::python::reach::{NameCall, Receiver};
 
 /// Words without which no Python rule can fire. `async` also covers `asyncio` and
 /// `async_create_task`; the others are the sync-code triggers (a hand-made loop's
@@ -77,17 +78,42 @@ impl Prefilter {
 
     /// Can linting this file report anything? `directives_matter` says whether an
     /// unused suppression comment would be reported for it.
-    pub fn may_report(&self, language: Language, source: &str, directives_matter: bool) -> bool {
+    pub fn verdict<'s>(
+        &self,
+        language: Language,
+        source: &'s str,
+        directives_matter: bool,
+    ) -> Verdict<'s> {
         let (words, directives) = match language {
             Language::Python => (&self.python, &self.python_directives),
             Language::Rust => (&self.rust, &self.rust_directives),
         };
         let Some(words) = words else {
-            return true;
+            return Verdict::Lint;
         };
-        words.found_in(source.as_bytes())
-            || (directives_matter && directives.is_match(source.as_bytes()))
+        let bytes = source.as_bytes();
+        if words.triggers.is_match(bytes) || (directives_matter && directives.is_match(bytes)) {
+            return Verdict::Lint;
+        }
+        let names = words.names_in(source);
+        match (names.is_empty(), language) {
+            (true, _) => Verdict::Skip,
+            (false, Language::Python) => Verdict::LintIfReached(names),
+            (false, Language::Rust) => Verdict::Lint,
+        }
     }
+}
+
+/// What the bytes of a file say about linting it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict<'s> {
+    /// Nothing in the file can be reported: no need to parse it.
+    Skip,
+    Lint,
+    /// Only calls of these project coroutine names can be reported (the file has no
+    /// async word): lint it if its imports can reach a coroutine function so named
+    /// ([`crate::python::reach`]).
+    LintIfReached(Vec<NameCall<'s>>),
 }
 
 /// Says whether the name found at `start..end` sits where a rule could flag it.
@@ -112,7 +138,8 @@ impl Words {
         names.dedup();
         let names = (!names.is_empty()).then(|| {
             AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .match_kind(MatchKind::LeftmostLongest)
                 .build(&names)
                 .expect("identifiers always build an automaton")
         });
@@ -123,12 +150,24 @@ impl Words {
         }
     }
 
-    fn found_in(&self, bytes: &[u8]) -> bool {
-        self.triggers.is_match(bytes)
-            || self
-                .names
-                .as_ref()
-                .is_some_and(|names| contains_identifier(names, bytes, self.name_check))
+    /// The distinct project names the text uses where the language's check accepts
+    /// them, and how each is called.
+    fn names_in<'s>(&self, source: &'s str) -> Vec<NameCall<'s>> {
+        let Some(names) = &self.names else {
+            return Vec::new();
+        };
+        let bytes = source.as_bytes();
+        let mut found: Vec<NameCall> = identifiers(names, bytes, self.name_check)
+            .filter_map(|(start, end)| {
+                Some(NameCall {
+                    name: source.get(start..end)?,
+                    receiver: receiver(source, start),
+                })
+            })
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 }
 
@@ -148,17 +187,26 @@ fn substrings(words: &[&str]) -> AhoCorasick {
         .expect("a handful of literal words always builds an automaton")
 }
 
-/// Does one of the names occur as a whole identifier (not inside a longer one) where
-/// `check` accepts it? Overlapping matches are needed: `fetch` inside `prefetch` must
-/// not hide a later whole `fetch`.
-fn contains_identifier(names: &AhoCorasick, bytes: &[u8], check: NameCheck) -> bool {
-    names.find_overlapping_iter(bytes).any(|found| {
-        let before = found.start().checked_sub(1).map(|i| bytes[i]);
-        let after = bytes.get(found.end()).copied();
-        !before.is_some_and(is_identifier_byte)
-            && !after.is_some_and(is_identifier_byte)
-            && check(bytes, found.start(), found.end())
-    })
+/// Where one of the names occurs as a whole identifier (not inside a longer one) and
+/// `check` accepts it. Names are identifiers, so a match that is not a whole
+/// identifier can only overlap another match inside the same identifier, which is not
+/// whole either; and of the names starting at one place, only the longest can be
+/// whole. Leftmost-longest matching therefore misses no whole identifier.
+fn identifiers<'b>(
+    names: &'b AhoCorasick,
+    bytes: &'b [u8],
+    check: NameCheck,
+) -> impl Iterator<Item = (usize, usize)> + 'b {
+    names
+        .find_iter(bytes)
+        .filter(move |found| {
+            let before = found.start().checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(found.end()).copied();
+            !before.is_some_and(is_identifier_byte)
+                && !after.is_some_and(is_identifier_byte)
+                && check(bytes, found.start(), found.end())
+        })
+        .map(|found| (found.start(), found.end()))
 }
 
 /// In a Python file with no trigger word, a project coroutine can only be flagged
@@ -180,6 +228,29 @@ fn python_unawaited_call(bytes: &[u8], start: usize, end: usize) -> bool {
         at -= 1;
     }
     flaggable_after(&bytes[..at])
+}
+
+/// The receiver of the name starting at `start`: none, a dotted path
+/// (`os.path` of `os.path.join`), or something else (`get()[0]` of `get()[0].fetch`).
+fn receiver(source: &str, start: usize) -> Receiver<'_> {
+    let bytes = source.as_bytes();
+    let Some(chain_start) = receiver_chain_start(bytes, start) else {
+        return Receiver::Unknown;
+    };
+    if chain_start == start {
+        return Receiver::None;
+    }
+    let chain = &source[chain_start..start];
+    let path: Vec<&str> = chain
+        .split('.')
+        .map(|part| part.trim_matches(|c: char| c.is_whitespace() || c == '\\'))
+        .filter(|part| !part.is_empty())
+        .collect();
+    let plain = !path.is_empty() && path.iter().all(|part| part.bytes().all(is_identifier_byte));
+    match plain {
+        true => Receiver::Path(path),
+        false => Receiver::Unknown,
+    }
 }
 
 /// Where the receiver of `name` starts: `self.client.` of `self.client.fetch`, with
@@ -281,7 +352,8 @@ mod tests {
     use super::*;
 
     fn python(names: &[&str], source: &str) -> bool {
-        Prefilter::new(names.iter().copied(), []).may_report(Language::Python, source, false)
+        Prefilter::new(names.iter().copied(), []).verdict(Language::Python, source, false)
+            != Verdict::Skip
     }
 
     #[test]
@@ -329,15 +401,50 @@ mod tests {
     }
 
     #[test]
+    fn a_file_without_async_words_is_linted_only_for_its_project_names() {
+        let filter = Prefilter::new(["fetch", "get"], []);
+        assert_eq!(
+            filter.verdict(Language::Python, "get()\nfetch()\nx = c.get()\n", false),
+            Verdict::LintIfReached(vec![
+                NameCall {
+                    name: "fetch",
+                    receiver: Receiver::None
+                },
+                NameCall {
+                    name: "get",
+                    receiver: Receiver::None
+                },
+                NameCall {
+                    name: "get",
+                    receiver: Receiver::Path(vec!["c"])
+                },
+            ])
+        );
+        assert_eq!(
+            filter.verdict(Language::Python, "async def f():\n    get()\n", false),
+            Verdict::Lint
+        );
+    }
+
+    #[test]
     fn directives_count_only_when_unused_ones_are_reported() {
         let filter = Prefilter::new([], []);
         let source = "x = 1  # noqa: AL201\n";
-        assert!(!filter.may_report(Language::Python, source, false));
-        assert!(filter.may_report(Language::Python, source, true));
+        assert_eq!(
+            filter.verdict(Language::Python, source, false),
+            Verdict::Skip
+        );
+        assert_eq!(
+            filter.verdict(Language::Python, source, true),
+            Verdict::Lint
+        );
     }
 
     #[test]
     fn disabled_lets_everything_through() {
-        assert!(Prefilter::disabled().may_report(Language::Rust, "fn main() {}", false));
+        assert_eq!(
+            Prefilter::disabled().verdict(Language::Rust, "fn main() {}", false),
+            Verdict::Lint
+        );
     }
 }

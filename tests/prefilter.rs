@@ -85,3 +85,88 @@ fn a_file_that_cannot_have_findings_is_not_parsed() {
     assert_exit(&output, 1);
     assert!(stdout(&output).contains("AL000"), "{}", stdout(&output));
 }
+
+/// Lints `dir` with the concise format, with and without the prefilter, and checks
+/// both give `expected` (`path:line:column: CODE` per finding).
+fn assert_found_both_ways(dir: &Path, expected: &[&str]) {
+    for extra in [&[][..], &["--no-prefilter"][..]] {
+        let output = asynclint(
+            dir,
+            &[
+                &["check", "--isolated", "--format", "concise"][..],
+                extra,
+                &["."],
+            ]
+            .concat(),
+        );
+        let lines: Vec<String> = stdout(&output)
+            .lines()
+            .map(|line| line.split(' ').take(2).collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(lines, expected, "with {extra:?}");
+    }
+}
+
+#[test]
+fn coroutines_reached_through_packages_re_exports_and_base_classes_are_found() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "shop/__init__.py",
+        "from .client import fetch, Client\n",
+    );
+    write(
+        dir.path(),
+        "shop/client.py",
+        "async def fetch():\n    return 1\n\n\nclass Client:\n    async def close(self):\n        pass\n",
+    );
+    write(
+        dir.path(),
+        "shop/models.py",
+        "from .client import Client\n\n\nclass Store(Client):\n    async def open(self):\n        pass\n",
+    );
+    // None of these files has an async word: only the import graph lets them in,
+    // each by another path.
+    write(dir.path(), "bare.py", "from shop import fetch\n\nfetch()\n");
+    write(
+        dir.path(),
+        "dotted.py",
+        "import shop.client\n\nshop.client.fetch()\n",
+    );
+    write(
+        dir.path(),
+        "method.py",
+        "from shop.models import Store\n\n\ndef main(store: Store):\n    store.close()\n",
+    );
+    assert_found_both_ways(
+        dir.path(),
+        &[
+            "bare.py:3:1: AL101",
+            "dotted.py:3:1: AL101",
+            "method.py:5:5: AL101",
+        ],
+    );
+}
+
+#[test]
+fn a_call_whose_imports_cannot_reach_a_coroutine_of_that_name_is_not_parsed() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "lib.py",
+        "async def main():\n    pass\n\n\nclass Queue:\n    async def join(self):\n        pass\n",
+    );
+    write(dir.path(), "tools.py", "def helper():\n    pass\n");
+    // `main` and `join` are coroutine names of the project, but nothing this file
+    // imports leads to them; its syntax error shows whether it was parsed.
+    write(
+        dir.path(),
+        "script.py",
+        "import os\nimport tools\n\nos.path.join('a', 'b')\ntools.main()\n\ndef broken(:\n",
+    );
+    let output = asynclint(dir.path(), &["check", "--isolated", "."]);
+    assert_exit(&output, 0);
+    let output = asynclint(dir.path(), &["check", "--isolated", "--no-prefilter", "."]);
+    assert_exit(&output, 1);
+    assert!(stdout(&output).contains("AL000"), "{}", stdout(&output));
+}

@@ -414,36 +414,18 @@ pub fn import_bindings(stmt: &Stmt, module: &str, is_package: bool) -> Vec<(Stri
     }
 }
 
-/// The absolute module an `from X import ...` refers to, resolving leading dots
-/// against the importing module.
+/// The absolute module an `from X import ...` refers to.
 fn import_from_base(
     import: &ast::StmtImportFrom,
     module: &str,
     is_package: bool,
 ) -> Option<String> {
-    let named = import.module.as_ref().map(|m| m.to_string());
-    if import.level == 0 {
-        return named;
-    }
-    let mut parts: Vec<&str> = if module.is_empty() {
-        Vec::new()
-    } else {
-        module.split('.').collect()
-    };
-    // `.` is the package containing this module; for `__init__.py` that is the module.
-    let drop = import.level as usize - usize::from(is_package);
-    if drop > parts.len() {
-        return None;
-    }
-    parts.truncate(parts.len() - drop);
-    let mut base = parts.join(".");
-    if let Some(named) = named {
-        if !base.is_empty() {
-            base.push('.');
-        }
-        base.push_str(&named);
-    }
-    Some(base)
+    super::scan::absolute_import_base(
+        import.level as usize,
+        import.module.as_ref().map(|m| m.as_str()),
+        module,
+        is_package,
+    )
 }
 
 /// Statements of a block, including those nested in `if`/`try`/`with`/`for`/`while`/

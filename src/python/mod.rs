@@ -4,6 +4,8 @@
 pub mod checker;
 pub mod helpers;
 pub mod index;
+pub mod outline;
+pub mod reach;
 pub mod rules;
 pub mod scan;
 pub mod semantic;

@@ -1,112 +1,368 @@
-//! Byte scans of a module that run before any parse: the names its `async def`s
-//! define and the `x as y` renames it makes, for the prefilter's list of project
-//! coroutine names. Text in strings and comments is scanned too; a spurious name only
-//! lets one more file be parsed, it never hides a finding.
+//! A byte scan of a module's import statements, before any parse: what they reach
+//! and the names they bind, for the prefilter's import graph ([`super::reach`]).
+//! Text in strings and comments is scanned too; a spurious import only lets one more
+//! file be parsed, it never hides a finding.
 
+use memchr::memmem;
+
+use super::outline::Outline;
+use super::ModuleName;
 use crate::prefilter::is_identifier_byte;
 
-/// Names a module contributes to the project's coroutine names.
+/// Where an import statement lets a module's code reach into the project.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Reach {
+    /// The names a module defines or imports: `from shop.client import fetch`
+    /// reaches `shop.client`.
+    Module(String),
+    /// A module and every module under it: `import shop` binds `shop`, through which
+    /// `shop.client.fetch` is reached; `from shop import client` reaches
+    /// `shop.client` and what is under it.
+    Tree(String),
+}
+
+/// What a module's import statements reach, and the names they bind.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Names {
-    /// `fetch` for every `async def fetch(`.
-    pub coroutines: Vec<String>,
-    /// `(original, alias)` for every `original as alias` (imports re-export
-    /// coroutines under new names; `with`/`except` pairs come along harmlessly).
-    pub renames: Vec<(String, String)>,
+pub struct Imports {
+    pub reaches: Vec<Reach>,
+    /// `(bound name, module)` for every `import module [as name]`: `import a.b`
+    /// binds `a` to `a`, `import a.b as x` binds `x` to `a.b`.
+    pub modules: Vec<(String, String)>,
+    /// Every `from base import name [as alias]`, with `base` made absolute.
+    pub names: Vec<ImportedName>,
 }
 
-/// Scans a module's text for its coroutine definitions and renames.
-pub fn names(source: &str) -> Names {
+/// One name of a `from base import ...` statement.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ImportedName {
+    pub base: String,
+    pub name: String,
+    pub alias: Option<String>,
+}
+
+impl ImportedName {
+    /// The name the import binds.
+    pub fn local(&self) -> &str {
+        self.alias.as_deref().unwrap_or(&self.name)
+    }
+}
+
+impl Imports {
+    /// `(original, alias)` for every `from m import original as alias`: a coroutine
+    /// re-exported under a new name is called by that name.
+    pub fn renames(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.names
+            .iter()
+            .filter_map(|imported| Some((imported.name.as_str(), imported.alias.as_deref()?)))
+    }
+}
+
+/// Scans a module's text for its import statements (at any depth, relative ones
+/// resolved against `module`). With an outline of the module, imports in strings and
+/// comments are left out.
+pub fn imports(source: &str, module: &ModuleName, outline: Option<&Outline>) -> Imports {
     let bytes = source.as_bytes();
-    Names {
-        coroutines: memchr::memmem::find_iter(bytes, b"async")
-            .filter_map(|at| coroutine_defined_at(bytes, at))
-            .map(str::to_string)
-            .collect(),
-        renames: memchr::memmem::find_iter(bytes, b" as ")
-            .filter_map(|at| rename_at(source, at))
-            .map(|(from, to)| (from.to_string(), to.to_string()))
-            .collect(),
+    let mut imports = Imports::default();
+    for at in memmem::find_iter(bytes, b"import") {
+        if outline.is_some_and(|outline| outline.in_non_code(at)) {
+            continue;
+        }
+        let end = at + "import".len();
+        let glued_before = at > 0 && is_identifier_byte(bytes[at - 1]);
+        let glued_after = bytes.get(end).is_some_and(|&b| is_identifier_byte(b));
+        if glued_before || glued_after {
+            continue;
+        }
+        match statement_kind(bytes, at) {
+            Some(Statement::Import) => import_names(bytes, end, &mut imports),
+            Some(Statement::From { level, named }) => {
+                let named = std::str::from_utf8(named).ok().filter(|n| !n.is_empty());
+                if let Some(base) =
+                    absolute_import_base(level, named, &module.dotted, module.is_package)
+                {
+                    from_import_names(bytes, end, &base, &mut imports);
+                }
+            }
+            None => {}
+        }
     }
+    imports
 }
 
-/// `async def NAME` starting at `at` (any whitespace between the words).
-fn coroutine_defined_at(bytes: &[u8], at: usize) -> Option<&str> {
-    if at > 0 && is_identifier_byte(bytes[at - 1]) {
-        return None;
-    }
-    let rest = skip_whitespace(bytes, at + "async".len())?;
-    let after_def = rest.checked_add(3)?;
-    if bytes.get(rest..after_def)? != b"def" {
-        return None;
-    }
-    let start = skip_whitespace(bytes, after_def)?;
-    (start > after_def).then_some(())?;
-    identifier_at(bytes, start)
+enum Statement<'a> {
+    /// `import a.b, c as d`
+    Import,
+    /// `from ..a.b import x`: two dots and `a.b`.
+    From { level: usize, named: &'a [u8] },
 }
 
-/// `original as alias` around the ` as ` found at `at`.
-fn rename_at(source: &str, at: usize) -> Option<(&str, &str)> {
-    let bytes = source.as_bytes();
-    let end = at;
-    let start = (0..end)
+/// What the text before an `import` keyword at `at` makes of it: an `import`
+/// statement (it starts a line or follows `;` or `:`), the end of a `from m` clause,
+/// or neither (prose, a name like `x.import`).
+fn statement_kind(bytes: &[u8], at: usize) -> Option<Statement<'_>> {
+    let before = skip_blanks_back(bytes, at);
+    if before == 0 || matches!(bytes[before - 1], b'\n' | b'\r' | b';' | b':') {
+        return Some(Statement::Import);
+    }
+    // `from <dots and dotted name>` before the keyword.
+    let path_start = (0..before)
         .rev()
-        .take_while(|&i| is_identifier_byte(bytes[i]))
+        .take_while(|&i| is_identifier_byte(bytes[i]) || bytes[i] == b'.')
         .last()?;
-    let original = source.get(start..end)?;
-    let alias_start = skip_whitespace(bytes, at + 1 + "as".len())?;
-    let alias = identifier_at(bytes, alias_start)?;
-    let starts_with_letter = |s: &str| s.bytes().next().is_some_and(|b| !b.is_ascii_digit());
-    (starts_with_letter(original) && starts_with_letter(alias)).then_some((original, alias))
+    let path = &bytes[path_start..before];
+    let from_end = skip_blanks_back(bytes, path_start);
+    let from_start = from_end.checked_sub("from".len())?;
+    let is_from = from_end < path_start
+        && &bytes[from_start..from_end] == b"from"
+        && !(from_start > 0 && is_identifier_byte(bytes[from_start - 1]));
+    if !is_from {
+        return None;
+    }
+    let level = path.iter().take_while(|&&b| b == b'.').count();
+    Some(Statement::From {
+        level,
+        named: &path[level..],
+    })
 }
 
-fn skip_whitespace(bytes: &[u8], from: usize) -> Option<usize> {
-    let skipped = bytes
-        .get(from..)?
-        .iter()
-        .take_while(|b| matches!(b, b' ' | b'\t' | b'\\' | b'\r' | b'\n'))
-        .count();
-    Some(from + skipped)
+/// The absolute module a `from <dots><named> import ...` refers to, resolving leading
+/// dots against the importing module (`.` is the package containing the module; for
+/// `__init__.py` that is the module itself). `None` when the dots go above the top.
+pub fn absolute_import_base(
+    level: usize,
+    named: Option<&str>,
+    module: &str,
+    is_package: bool,
+) -> Option<String> {
+    if level == 0 {
+        return named.map(str::to_string);
+    }
+    let mut parts: Vec<&str> = if module.is_empty() {
+        Vec::new()
+    } else {
+        module.split('.').collect()
+    };
+    let drop = level - usize::from(is_package);
+    if drop > parts.len() {
+        return None;
+    }
+    parts.truncate(parts.len() - drop);
+    let mut base = parts.join(".");
+    if let Some(named) = named {
+        if !base.is_empty() {
+            base.push('.');
+        }
+        base.push_str(named);
+    }
+    Some(base)
 }
 
-fn identifier_at(bytes: &[u8], start: usize) -> Option<&str> {
-    let length = bytes
-        .get(start..)?
-        .iter()
-        .take_while(|&&b| is_identifier_byte(b))
-        .count();
-    (length > 0).then_some(())?;
-    std::str::from_utf8(&bytes[start..start + length]).ok()
+/// `import a.b.c` binds `a` (the whole package is reached); `import a.b as x`
+/// binds `a.b`.
+fn import_names(bytes: &[u8], from: usize, imports: &mut Imports) {
+    for (name, alias) in imported_names(bytes, from) {
+        let (bound, reached) = match alias {
+            Some(alias) => (alias, name),
+            None => {
+                let head = name.split('.').next().unwrap_or(&name).to_string();
+                (head.clone(), head)
+            }
+        };
+        imports.reaches.push(Reach::Tree(reached.clone()));
+        imports.modules.push((bound, reached));
+    }
+}
+
+/// `from base import x as y, z` reaches `base` itself and `base.x`, `base.z` (which
+/// may be modules).
+fn from_import_names(bytes: &[u8], from: usize, base: &str, imports: &mut Imports) {
+    if !base.is_empty() {
+        imports.reaches.push(Reach::Module(base.to_string()));
+    }
+    for (name, alias) in imported_names(bytes, from) {
+        if name == "*" {
+            continue;
+        }
+        let target = match base.is_empty() {
+            true => name.to_string(),
+            false => format!("{base}.{name}"),
+        };
+        imports.reaches.push(Reach::Tree(target));
+        imports.names.push(ImportedName {
+            base: base.to_string(),
+            name,
+            alias,
+        });
+    }
+}
+
+/// The `name [as alias]` items after an `import` keyword: up to the end of the
+/// logical line, or the closing parenthesis of a parenthesized list.
+fn imported_names(bytes: &[u8], from: usize) -> Vec<(String, Option<String>)> {
+    let start = skip_spaces(bytes, from);
+    let parenthesized = bytes.get(start) == Some(&b'(');
+    let items_start = start + usize::from(parenthesized);
+    let mut end = items_start;
+    while let Some(&b) = bytes.get(end) {
+        let stops = match parenthesized {
+            true => b == b')',
+            false => {
+                matches!(b, b';' | b'#')
+                    || (matches!(b, b'\n' | b'\r') && !(end > 0 && bytes[end - 1] == b'\\'))
+            }
+        };
+        if stops {
+            break;
+        }
+        end += 1;
+    }
+    let Ok(items) = std::str::from_utf8(&bytes[items_start..end]) else {
+        return Vec::new();
+    };
+    without_comments(items)
+        .split(',')
+        .filter_map(|item| {
+            let mut words = item
+                .split(|c: char| c.is_whitespace() || c == '\\')
+                .filter(|word| !word.is_empty());
+            let name = words.next()?;
+            let alias = match words.next() {
+                Some("as") => words.next(),
+                _ => None,
+            };
+            let dotted = name
+                .bytes()
+                .all(|b| is_identifier_byte(b) || b == b'.' || b == b'*');
+            dotted.then(|| (name.to_string(), alias.map(str::to_string)))
+        })
+        .collect()
+}
+
+/// The lines of a parenthesized import list without their `# comments`.
+fn without_comments(items: &str) -> std::borrow::Cow<'_, str> {
+    if !items.contains('#') {
+        return items.into();
+    }
+    items
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into()
+}
+
+/// Skips spaces back from `at`, and line breaks escaped with a backslash.
+fn skip_blanks_back(bytes: &[u8], at: usize) -> usize {
+    let mut at = at;
+    loop {
+        while at > 0 && matches!(bytes[at - 1], b' ' | b'\t' | b'\x0c') {
+            at -= 1;
+        }
+        let mut line_break = at;
+        while line_break > 0 && matches!(bytes[line_break - 1], b'\n' | b'\r') {
+            line_break -= 1;
+        }
+        if line_break < at && line_break > 0 && bytes[line_break - 1] == b'\\' {
+            at = line_break - 1;
+        } else {
+            return at;
+        }
+    }
+}
+
+fn skip_spaces(bytes: &[u8], from: usize) -> usize {
+    from + bytes.get(from..).map_or(0, |rest| {
+        rest.iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\\'))
+            .count()
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn finds_coroutine_definitions_at_any_depth() {
-        let names = names("async def fetch(x):\n    pass\nclass C:\n    async  def get(self): ...\ndef sync(): ...\n");
-        assert_eq!(names.coroutines, vec!["fetch", "get"]);
+    fn module(dotted: &str, is_package: bool) -> ModuleName {
+        ModuleName {
+            dotted: dotted.to_string(),
+            is_package,
+        }
+    }
+
+    fn reaches(source: &str, module: &ModuleName) -> Vec<Reach> {
+        imports(source, module, None).reaches
     }
 
     #[test]
-    fn ignores_words_that_only_contain_async() {
-        assert!(names("notasync def f(): ...\nasync_def = 1\n")
-            .coroutines
-            .is_empty());
-    }
-
-    #[test]
-    fn finds_renames() {
-        let names =
-            names("from .client import fetch as get, post as send\nimport asyncio as aio\n");
+    fn plain_imports_reach_the_package_they_bind() {
+        let app = module("app", false);
         assert_eq!(
-            names.renames,
-            vec![
-                ("fetch".to_string(), "get".to_string()),
-                ("post".to_string(), "send".to_string()),
-                ("asyncio".to_string(), "aio".to_string()),
+            reaches("import shop.client\nimport os, shop.api as api\n", &app),
+            [
+                Reach::Tree("shop".into()),
+                Reach::Tree("os".into()),
+                Reach::Tree("shop.api".into())
             ]
+        );
+        assert_eq!(
+            reaches("if x: import a\nx = 1; import b  # import c\n", &app),
+            [Reach::Tree("a".into()), Reach::Tree("b".into())]
+        );
+    }
+
+    #[test]
+    fn from_imports_reach_the_module_and_each_name_under_it() {
+        let app = module("shop.app", false);
+        assert_eq!(
+            reaches("from shop.client import fetch, Client as C\n", &app),
+            [
+                Reach::Module("shop.client".into()),
+                Reach::Tree("shop.client.fetch".into()),
+                Reach::Tree("shop.client.Client".into())
+            ]
+        );
+        assert_eq!(
+            reaches(
+                "    from . import (\n        api,  # the api, client\n        models,\n    )\n",
+                &app
+            ),
+            [
+                Reach::Module("shop".into()),
+                Reach::Tree("shop.api".into()),
+                Reach::Tree("shop.models".into())
+            ]
+        );
+        assert_eq!(
+            reaches(
+                "from .. import x\nfrom ..util \\\n    import y\nfrom .m import *\n",
+                &module("a.b.c", true)
+            ),
+            [
+                Reach::Module("a.b".into()),
+                Reach::Tree("a.b.x".into()),
+                Reach::Module("a.b.util".into()),
+                Reach::Tree("a.b.util.y".into()),
+                Reach::Module("a.b.c.m".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn prose_is_not_an_import() {
+        let app = module("app", false);
+        assert!(reaches("# we import nothing from here\nx.import_ = 1\n", &app).is_empty());
+    }
+
+    #[test]
+    fn finds_renames_of_imported_names_only() {
+        let found = imports(
+            "from .client import fetch as get, post as send\nimport asyncio as aio\nwith open(p) as f: pass\n",
+            &module("shop.app", false),
+            None,
+        );
+        assert_eq!(
+            found.renames().collect::<Vec<_>>(),
+            [("fetch", "get"), ("post", "send")]
         );
     }
 }

@@ -1,0 +1,283 @@
+//! A module's `async def`s found from its bytes, without a parse, and where each one
+//! sits: at module level, in a class body, or inside a function.
+//!
+//! One forward pass follows just enough of Python's lexical structure to know where
+//! statements start: strings (so that an `async def` in a docstring example is not
+//! taken for one), comments, brackets (a line inside them continues a statement),
+//! backslash continuations, and each block header's indentation. Where the outline
+//! could be wrong (an odd f-string, a header it does not know), it errs towards
+//! "module level or method", which only lets more files be parsed.
+
+use crate::prefilter::is_identifier_byte;
+
+/// The `async def` names of a module, by where they are defined.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Coroutines {
+    /// Defined at module level, including under `if`/`try`/`with` blocks: callable
+    /// by name from other modules.
+    pub module_level: Vec<String>,
+    /// Defined in a class body: callable as methods, wherever an instance goes.
+    pub methods: Vec<String>,
+    /// Defined inside a function: callable only from that function's module.
+    pub nested: Vec<String>,
+}
+
+impl Coroutines {
+    pub fn all(&self) -> impl Iterator<Item = &String> {
+        self.module_level
+            .iter()
+            .chain(&self.methods)
+            .chain(&self.nested)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Block {
+    Class,
+    Function,
+    /// `if`, `try`, `with`, `for`, ...: its body belongs to the enclosing block.
+    Other,
+}
+
+/// What the pass learns of a module.
+#[derive(Debug, Default)]
+pub struct Outline {
+    pub coroutines: Coroutines,
+    /// The byte ranges of strings and comments, in order.
+    pub non_code: Vec<(usize, usize)>,
+}
+
+impl Outline {
+    /// Does the byte at `offset` lie in a string or a comment?
+    pub fn in_non_code(&self, offset: usize) -> bool {
+        let after = self.non_code.partition_point(|&(start, _)| start <= offset);
+        after > 0 && offset < self.non_code[after - 1].1
+    }
+}
+
+/// Finds every `async def` of a module outside strings and comments.
+pub fn coroutines(source: &str) -> Coroutines {
+    if memchr::memmem::find(source.as_bytes(), b"async").is_none() {
+        return Coroutines::default();
+    }
+    outline(source).coroutines
+}
+
+/// Outlines a module: its `async def`s and where its strings and comments are.
+pub fn outline(source: &str) -> Outline {
+    let bytes = source.as_bytes();
+    let mut found = Coroutines::default();
+    let mut non_code = Vec::new();
+    let mut blocks: Vec<(usize, Block)> = Vec::new();
+    let mut depth = 0usize;
+    let mut at = 0;
+    let mut statement_start = true;
+    while at < bytes.len() {
+        if statement_start {
+            statement_start = false;
+            let (indent, start) = indentation(bytes, at);
+            at = start;
+            if bytes
+                .get(at)
+                .is_some_and(|b| !matches!(b, b'\n' | b'\r' | b'#' | b'\\'))
+            {
+                blocks.retain(|&(block_indent, _)| block_indent < indent);
+                if let Some(block) = statement_block(bytes, at, &blocks, &mut found) {
+                    blocks.push((indent, block));
+                }
+            }
+            continue;
+        }
+        match bytes[at] {
+            b'#' => {
+                let end =
+                    memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+                non_code.push((at, end));
+                at = end;
+            }
+            b'\'' | b'"' => {
+                let end = string_end(bytes, at);
+                non_code.push((at, end));
+                at = end;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                at += 1;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                at += 1;
+            }
+            // A backslash continues the line (or escapes nothing outside strings).
+            b'\\' => at += 2,
+            b'\n' | b'\r' => {
+                at += 1;
+                statement_start = depth == 0;
+            }
+            _ => at += 1,
+        }
+    }
+    Outline {
+        coroutines: found,
+        non_code,
+    }
+}
+
+/// The width of the indentation starting at `at` (a tab to the next multiple of 8),
+/// and where the text after it starts.
+fn indentation(bytes: &[u8], at: usize) -> (usize, usize) {
+    let mut width = 0;
+    let mut end = at;
+    while let Some(&b) = bytes.get(end) {
+        match b {
+            b' ' => width += 1,
+            b'\t' => width = (width / 8 + 1) * 8,
+            b'\x0c' => width = 0,
+            _ => break,
+        }
+        end += 1;
+    }
+    (width, end)
+}
+
+/// The block a statement starting at `at` opens, if any; an `async def` is recorded
+/// in `found` by where it sits.
+fn statement_block(
+    bytes: &[u8],
+    at: usize,
+    blocks: &[(usize, Block)],
+    found: &mut Coroutines,
+) -> Option<Block> {
+    let first = word_at(bytes, at)?;
+    match first {
+        b"class" => Some(Block::Class),
+        b"def" => Some(Block::Function),
+        b"async" => {
+            let second_start = skip_blanks(bytes, at + first.len());
+            match word_at(bytes, second_start)? {
+                b"def" => {
+                    let name_start = skip_blanks(bytes, second_start + 3);
+                    let name = word_at(bytes, name_start)?;
+                    let name = String::from_utf8_lossy(name).into_owned();
+                    match enclosing(blocks) {
+                        None => found.module_level.push(name),
+                        Some(Block::Class) => found.methods.push(name),
+                        Some(_) => found.nested.push(name),
+                    }
+                    Some(Block::Function)
+                }
+                _ => Some(Block::Other),
+            }
+        }
+        b"if" | b"elif" | b"else" | b"try" | b"except" | b"finally" | b"with" | b"for"
+        | b"while" | b"match" | b"case" => Some(Block::Other),
+        _ => None,
+    }
+}
+
+/// The class or function whose body a statement is in; `None` at module level.
+fn enclosing(blocks: &[(usize, Block)]) -> Option<Block> {
+    blocks
+        .iter()
+        .rev()
+        .map(|&(_, block)| block)
+        .find(|&block| block != Block::Other)
+}
+
+/// The identifier starting at `at`, if one does.
+fn word_at(bytes: &[u8], at: usize) -> Option<&[u8]> {
+    let length = bytes
+        .get(at..)?
+        .iter()
+        .take_while(|&&b| is_identifier_byte(b))
+        .count();
+    (length > 0).then(|| &bytes[at..at + length])
+}
+
+fn skip_blanks(bytes: &[u8], from: usize) -> usize {
+    from + bytes.get(from..).map_or(0, |rest| {
+        rest.iter()
+            .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\x0c'))
+            .count()
+    })
+}
+
+/// The index just past the string literal whose opening quote is at `at`. A
+/// single-quoted string also ends at the end of its line, so that a quote the pass
+/// misreads (inside an f-string's braces) cannot swallow the rest of the file.
+fn string_end(bytes: &[u8], at: usize) -> usize {
+    let quote = bytes[at];
+    let triple = bytes.get(at..at + 3) == Some(&[quote, quote, quote][..]);
+    let mut i = at + if triple { 3 } else { 1 };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b if b == quote => {
+                if !triple {
+                    return i + 1;
+                }
+                if bytes.get(i..i + 3) == Some(&[quote, quote, quote][..]) {
+                    return i + 3;
+                }
+                i += 1;
+            }
+            b'\n' | b'\r' if !triple => return i,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(names: &[String]) -> Vec<&str> {
+        names.iter().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn sorts_coroutines_by_where_they_are_defined() {
+        let found = coroutines(
+            "async def top(): ...\n\
+             if sys.version_info > (3,):\n    async def guarded(): ...\n\
+             class C(Base):\n    x = (\n1)\n    @decorated\n    async  def method(self):\n        async def inner(): ...\n\
+             \n    if debug:\n        async def debug_method(self): ...\n\
+             def sync():\n    async def nested(): ...\n\
+             async def after(): ...\n",
+        );
+        assert_eq!(strings(&found.module_level), ["top", "guarded", "after"]);
+        assert_eq!(strings(&found.methods), ["method", "debug_method"]);
+        assert_eq!(strings(&found.nested), ["inner", "nested"]);
+    }
+
+    #[test]
+    fn skips_strings_and_comments() {
+        let found = coroutines(
+            "def run(main):\n    \"\"\"Example:\n\n        async def main():\n            ...\n\"\"\"\n\
+             # async def commented(): ...\n\
+             x = 'async def quoted(): ...'\n\
+             class C:\n    doc = '''\ntext\n'''\n    async def close(self): ...\n",
+        );
+        assert!(found.module_level.is_empty(), "{found:?}");
+        assert_eq!(strings(&found.methods), ["close"]);
+    }
+
+    #[test]
+    fn knows_where_strings_and_comments_are() {
+        let source = "x = 'a'  # c\ny = \"\"\"\nimport os\n\"\"\"\nimport sys\n";
+        let found = outline(source);
+        let at = |text: &str| source.find(text).unwrap();
+        assert!(found.in_non_code(at("'a'")));
+        assert!(found.in_non_code(at("# c")));
+        assert!(found.in_non_code(at("import os")));
+        assert!(!found.in_non_code(at("import sys")));
+        assert!(!found.in_non_code(at("y =")));
+    }
+
+    #[test]
+    fn continuation_lines_are_not_statements() {
+        let found = coroutines("x = [\n1,\n]\ny = 1 + \\\n    2\nasync def f(): ...\n");
+        assert_eq!(strings(&found.module_level), ["f"]);
+    }
+}
