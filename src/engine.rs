@@ -323,10 +323,18 @@ fn scan(file: SourceFile, index_only: bool, sources: &Sources) -> Scanned {
                 }
             } else {
                 let outline = python::outline::outline(&source);
+                // The graph needs what the imports reach and the renames; a whole
+                // project's worth of import lists is the scan's largest allocation.
+                let mut imports = python::scan::imports(&source, &module, Some(&outline));
+                imports.names.retain(|imported| imported.alias.is_some());
+                imports.names.shrink_to_fit();
+                imports.reaches.sort_unstable();
+                imports.reaches.dedup();
+                imports.reaches.shrink_to_fit();
                 Scan::Python {
                     mentions_asyncio: memchr::memmem::find(source.as_bytes(), b"asyncio").is_some(),
                     indexed_as,
-                    imports: python::scan::imports(&source, &module, Some(&outline)),
+                    imports,
                     module,
                     coroutines: outline.coroutines,
                 }

@@ -10,7 +10,7 @@ use super::ModuleName;
 use crate::prefilter::is_identifier_byte;
 
 /// Where an import statement lets a module's code reach into the project.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reach {
     /// The names a module defines or imports: `from shop.client import fetch`
     /// reaches `shop.client`.
