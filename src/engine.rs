@@ -174,6 +174,7 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
     let mut discovered = discover_input(paths, configuration, &options);
     let context = project_context(&mut discovered.files, configuration);
     let sources = Sources::new(options.stdin);
+    let packages = PackageDirectories::default();
     let settings = match configuration.settings_for_files(&discovered.files) {
         Ok(settings) => settings,
         Err(config_errors) => {
@@ -188,7 +189,7 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
     let indexed = context.into_par_iter().map(|file| (file, true));
     let mut scanned: Vec<Scanned> = linted
         .chain(indexed)
-        .map(|(file, index_only)| scan(file, index_only, &sources))
+        .map(|(file, index_only)| scan(file, index_only, &sources, &packages))
         .collect();
     let mut index = Indexes {
         python: build_python_index(&scanned, &sources),
@@ -289,7 +290,12 @@ fn decoded(bytes: Vec<u8>) -> Result<String, Box<Unreadable>> {
 
 /// The first pass over one file: what it adds to the indexes and to the prefilter's
 /// names. Only a Rust file that can define a future-returning fn is parsed here.
-fn scan(file: SourceFile, index_only: bool, sources: &Sources) -> Scanned {
+fn scan(
+    file: SourceFile,
+    index_only: bool,
+    sources: &Sources,
+    packages: &PackageDirectories,
+) -> Scanned {
     let source = match sources.read(&file.path) {
         Ok(source) => source,
         Err(unreadable) => {
@@ -302,7 +308,7 @@ fn scan(file: SourceFile, index_only: bool, sources: &Sources) -> Scanned {
     };
     let scan = match file.language {
         Language::Python => {
-            let module = python_module(&file);
+            let module = python_module(&file, packages);
             let indexed_as = match python::worth_indexing(&source, &file.path) {
                 true => python_module_names(&file, &module),
                 false => Vec::new(),
@@ -437,8 +443,36 @@ fn build_crate_index(scanned: &mut [Scanned]) -> CrateIndex {
 }
 
 /// The module a Python file is, named from its place among packages.
-fn python_module(file: &SourceFile) -> ModuleName {
-    ModuleName::from_path(&absolute(&file.path))
+fn python_module(file: &SourceFile, packages: &PackageDirectories) -> ModuleName {
+    ModuleName::from_path_with(&absolute(&file.path), &|directory| {
+        packages.contains(directory)
+    })
+}
+
+/// Which directories of a run are packages (have an `__init__.py`): asked once per
+/// directory, where naming each module would ask once per file and level.
+#[derive(Default)]
+struct PackageDirectories {
+    known: std::sync::RwLock<rustc_hash::FxHashMap<PathBuf, bool>>,
+}
+
+impl PackageDirectories {
+    fn contains(&self, directory: &Path) -> bool {
+        let known = self
+            .known
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(&is_package) = known.get(directory) {
+            return is_package;
+        }
+        drop(known);
+        let is_package = directory.join("__init__.py").is_file();
+        self.known
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(directory.to_path_buf(), is_package);
+        is_package
+    }
 }
 
 /// Every name a coroutine function of the project can be called by: its `async def`

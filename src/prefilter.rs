@@ -9,6 +9,7 @@
 //! file; `tests/prefilter.rs` checks that both give the same findings.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rustc_hash::FxHashSet;
 
 use crate::discover::Language;
 use crate::python::reach::{NameCall, Receiver};
@@ -57,10 +58,14 @@ impl Prefilter {
         Prefilter {
             python: Some(Words::new(
                 PYTHON_TRIGGERS,
-                python_names,
+                Names::call_sites(python_names),
                 python_unawaited_call,
             )),
-            rust: Some(Words::new(RUST_TRIGGERS, rust_names, |_, _, _| true)),
+            rust: Some(Words::new(
+                RUST_TRIGGERS,
+                Names::anywhere(rust_names),
+                |_, _, _| true,
+            )),
             python_directives: case_insensitive(PYTHON_DIRECTIVES),
             rust_directives: case_insensitive(RUST_DIRECTIVES),
         }
@@ -123,26 +128,74 @@ type NameCheck = fn(&[u8], usize, usize) -> bool;
 /// where the language's check accepts them).
 struct Words {
     triggers: AhoCorasick,
-    names: Option<AhoCorasick>,
+    names: Names,
     name_check: NameCheck,
 }
 
-impl Words {
-    fn new<'a>(
-        triggers: &[&str],
-        names: impl IntoIterator<Item = &'a str>,
-        name_check: NameCheck,
-    ) -> Words {
+/// How a language's project names are found in a file.
+enum Names {
+    None,
+    /// Python: only calls can be flagged, so the identifier before each `(` is looked
+    /// up, which is far faster than searching every byte for thousands of names.
+    CallSites(FxHashSet<Box<[u8]>>),
+    /// Rust: a whole-identifier occurrence anywhere.
+    Anywhere(AhoCorasick),
+}
+
+impl Names {
+    fn call_sites<'a>(names: impl IntoIterator<Item = &'a str>) -> Names {
+        let names: FxHashSet<Box<[u8]>> = names
+            .into_iter()
+            .filter(|name| !name.is_empty())
+            .map(|name| name.as_bytes().into())
+            .collect();
+        match names.is_empty() {
+            true => Names::None,
+            false => Names::CallSites(names),
+        }
+    }
+
+    fn anywhere<'a>(names: impl IntoIterator<Item = &'a str>) -> Names {
         let mut names: Vec<&str> = names.into_iter().filter(|n| !n.is_empty()).collect();
         names.sort_unstable();
         names.dedup();
-        let names = (!names.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&names)
-                .expect("identifiers always build an automaton")
-        });
+        if names.is_empty() {
+            return Names::None;
+        }
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&names)
+            .expect("identifiers always build an automaton");
+        Names::Anywhere(automaton)
+    }
+
+    /// Where the names occur as whole identifiers (for call sites: before a `(`).
+    fn find<'b>(&'b self, bytes: &'b [u8]) -> Box<dyn Iterator<Item = (usize, usize)> + 'b> {
+        match self {
+            Names::None => Box::new(std::iter::empty()),
+            Names::CallSites(names) => Box::new(
+                memchr::memchr_iter(b'(', bytes)
+                    .filter_map(|paren| identifier_before(bytes, paren))
+                    .filter(|&(start, end)| names.contains(&bytes[start..end])),
+            ),
+            Names::Anywhere(automaton) => Box::new(identifiers(automaton, bytes)),
+        }
+    }
+}
+
+/// The identifier that ends right before `at`, blanks aside: `fetch` of `fetch (`.
+fn identifier_before(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
+    let end = skip_back_or_forth(bytes, at, Direction::Back);
+    let start = (0..end)
+        .rev()
+        .take_while(|&i| is_identifier_byte(bytes[i]))
+        .last()?;
+    (!bytes[start].is_ascii_digit()).then_some((start, end))
+}
+
+impl Words {
+    fn new(triggers: &[&str], names: Names, name_check: NameCheck) -> Words {
         Words {
             triggers: substrings(triggers),
             names,
@@ -153,11 +206,11 @@ impl Words {
     /// The distinct project names the text uses where the language's check accepts
     /// them, and how each is called.
     fn names_in<'s>(&self, source: &'s str) -> Vec<NameCall<'s>> {
-        let Some(names) = &self.names else {
-            return Vec::new();
-        };
         let bytes = source.as_bytes();
-        let mut found: Vec<NameCall> = identifiers(names, bytes, self.name_check)
+        let mut found: Vec<NameCall> = self
+            .names
+            .find(bytes)
+            .filter(|&(start, end)| (self.name_check)(bytes, start, end))
             .filter_map(|(start, end)| {
                 Some(NameCall {
                     name: source.get(start..end)?,
@@ -187,24 +240,21 @@ fn substrings(words: &[&str]) -> AhoCorasick {
         .expect("a handful of literal words always builds an automaton")
 }
 
-/// Where one of the names occurs as a whole identifier (not inside a longer one) and
-/// `check` accepts it. Names are identifiers, so a match that is not a whole
+/// Where one of the names occurs as a whole identifier (not inside a longer one).
+/// Names are identifiers, so a match that is not a whole
 /// identifier can only overlap another match inside the same identifier, which is not
 /// whole either; and of the names starting at one place, only the longest can be
 /// whole. Leftmost-longest matching therefore misses no whole identifier.
 fn identifiers<'b>(
     names: &'b AhoCorasick,
     bytes: &'b [u8],
-    check: NameCheck,
 ) -> impl Iterator<Item = (usize, usize)> + 'b {
     names
         .find_iter(bytes)
         .filter(move |found| {
             let before = found.start().checked_sub(1).map(|i| bytes[i]);
             let after = bytes.get(found.end()).copied();
-            !before.is_some_and(is_identifier_byte)
-                && !after.is_some_and(is_identifier_byte)
-                && check(bytes, found.start(), found.end())
+            !before.is_some_and(is_identifier_byte) && !after.is_some_and(is_identifier_byte)
         })
         .map(|found| (found.start(), found.end()))
 }

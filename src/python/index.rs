@@ -7,7 +7,7 @@
 //! for re-exports). It never holds ASTs.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
@@ -722,22 +722,31 @@ fn qualify_in(module: &ModuleSummary, base: &str) -> String {
 /// that still has an `__init__.py`, e.g. `src/shop/client.py` → `shop.client`.
 /// Files outside any package are named by their stem.
 pub fn module_name(path: &Path) -> (String, bool) {
+    module_name_with(path, &|directory| directory.join("__init__.py").is_file())
+}
+
+/// [`module_name`], asking `is_package_directory` whether a directory has an
+/// `__init__.py` (a run asks once per directory, not once per file).
+pub fn module_name_with(
+    path: &Path,
+    is_package_directory: &dyn Fn(&Path) -> bool,
+) -> (String, bool) {
     let is_package = path.file_name().is_some_and(|name| name == "__init__.py");
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut parts: Vec<String> = if is_package { Vec::new() } else { vec![stem] };
-    let mut dir: Option<PathBuf> = path.parent().map(Path::to_path_buf);
+    let mut dir: Option<&Path> = path.parent();
     while let Some(current) = dir {
-        if !current.join("__init__.py").is_file() {
+        if !is_package_directory(current) {
             break;
         }
         match current.file_name() {
             Some(name) => parts.push(name.to_string_lossy().into_owned()),
             None => break,
         }
-        dir = current.parent().map(Path::to_path_buf);
+        dir = current.parent();
     }
     parts.reverse();
     (parts.join("."), is_package)

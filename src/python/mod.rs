@@ -32,6 +32,16 @@ impl ModuleName {
         let (dotted, is_package) = index::module_name(path);
         ModuleName { dotted, is_package }
     }
+
+    /// [`Self::from_path`], with `is_package_directory` saying whether a directory
+    /// has an `__init__.py`.
+    pub fn from_path_with(
+        path: &std::path::Path,
+        is_package_directory: &dyn Fn(&std::path::Path) -> bool,
+    ) -> Self {
+        let (dotted, is_package) = index::module_name_with(path, is_package_directory);
+        ModuleName { dotted, is_package }
+    }
 }
 
 /// Parses a module, or returns the AL000 diagnostic for its first syntax error.
