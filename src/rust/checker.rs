@@ -58,6 +58,8 @@ pub struct Checker<'a> {
     /// (`.buffer_unordered(n)`, `.buffered(n)`), or inside a collection already
     /// reported, so per-item work there is not reported again.
     limited_chains: usize,
+    /// How many macro bodies enclose the code being walked.
+    macro_depth: usize,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -82,6 +84,7 @@ impl<'a> Checker<'a> {
             frames: Vec::new(),
             loops: Vec::new(),
             limited_chains: 0,
+            macro_depth: 0,
             diagnostics: Vec::new(),
         }
     }
@@ -360,6 +363,10 @@ impl<'a> Checker<'a> {
     }
 
     fn visit_macro_body(&mut self, mac: &syn::Macro) {
+        if self.macro_depth >= macros::MAX_NESTING {
+            return;
+        }
+        self.macro_depth += 1;
         match macros::parse(mac) {
             MacroBody::Exprs(exprs) => {
                 for expr in &exprs {
@@ -372,6 +379,7 @@ impl<'a> Checker<'a> {
             }
             MacroBody::Opaque => {}
         }
+        self.macro_depth -= 1;
     }
 
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
