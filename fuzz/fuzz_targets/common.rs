@@ -36,7 +36,11 @@ pub fn lint(language: Language, data: &[u8]) {
         // The engine reports an undecodable file as one AL000 at the first bad byte
         // of the text with bad bytes replaced (at 0 when there is no such text).
         Err(error) => {
-            let at = if error.lossy.is_some() { error.offset } else { 0 };
+            let at = if error.lossy.is_some() {
+                error.offset
+            } else {
+                0
+            };
             let diagnostic = Diagnostic::new(Rule::SyntaxError, at, at, error.message);
             (error.lossy.unwrap_or_default(), vec![diagnostic])
         }
