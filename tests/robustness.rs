@@ -218,6 +218,47 @@ fn rust_nested_10000_deep_is_checked() {
 }
 
 #[test]
+fn long_chains_and_nested_macros_are_checked_in_linear_time() {
+    // Both once took time quadratic in their length: every method call looked up its
+    // receiver's type down the whole chain, and every macro level parsed all the
+    // macros inside it again (10,000 nested `vec![` took a minute).
+    let dir = TempDir::new().unwrap();
+    write_neighbour(dir.path());
+    write(
+        dir.path(),
+        "chain.rs",
+        rust_sleep_inside(("", &".clone()".repeat(5_000))),
+    );
+    write(
+        dir.path(),
+        "macros.rs",
+        rust_sleep_inside((&"vec![".repeat(5_000), &"]".repeat(5_000))),
+    );
+    write(
+        dir.path(),
+        "shallow_macros.rs",
+        rust_sleep_inside((&"vec![".repeat(16), &"]".repeat(16))),
+    );
+    // Nested lambdas once took memory quadratic in their depth (their names grew).
+    write(
+        dir.path(),
+        "lambdas.py",
+        python_sleep_inside((&"lambda: ".repeat(5_000), "")),
+    );
+    let found = check_json(dir.path(), 1);
+    assert_neighbour_reported(&found);
+    assert_eq!(positions(&found, "chain.rs"), [(2, 13, "AL201".into())]);
+    // Macro bodies are followed 16 levels deep; the sleep is far below that.
+    assert_eq!(positions(&found, "macros.rs"), []);
+    assert_eq!(
+        positions(&found, "shallow_macros.rs"),
+        [(2, 13 + 16 * 5, "AL201".into())]
+    );
+    // A lambda's body does not run on the event loop.
+    assert_eq!(positions(&found, "lambdas.py"), []);
+}
+
+#[test]
 fn nesting_past_the_limit_is_one_al000_where_it_gets_too_deep() {
     const TOO_DEEP: usize = 100_000;
     let dir = TempDir::new().unwrap();
@@ -489,6 +530,29 @@ fn crlf_and_lone_cr_line_endings_give_the_same_positions() {
             "{name}.rs"
         );
     }
+}
+
+#[test]
+fn form_feeds_and_unicode_line_separators_do_not_move_the_text_report() {
+    // Python and Rust end lines only at \n, \r\n and \r; the text report's renderer
+    // also broke lines at form feeds, vertical tabs, U+0085, U+2028 and U+2029.
+    let dir = TempDir::new().unwrap();
+    write_neighbour(dir.path());
+    write(
+        dir.path(),
+        "separators.py",
+        "import time\n\x0c\nx = 'a\u{2028}b\u{85}c\x0bd\u{2029}'\nasync def main():\n    y = '\u{2028}'; time.sleep(1)\n",
+    );
+    let found = check_json(dir.path(), 1);
+    assert_neighbour_reported(&found);
+    assert_eq!(
+        positions(&found, "separators.py"),
+        [(5, 14, "AL201".into())]
+    );
+    let text = asynclint(dir.path(), &["check", "--no-color", "separators.py"]);
+    assert_exit(&text, 1);
+    let report = String::from_utf8(text.stdout).unwrap();
+    assert!(report.contains("╭─[ separators.py:5:14 ]"), "{report}");
 }
 
 #[test]

@@ -542,3 +542,23 @@ pub fn has_decorator(def: &ast::StmtFunctionDef, name: &str) -> bool {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_names_stop_growing_at_the_cap() {
+        assert_eq!(nested_name("shop", "client"), "shop.client");
+        let mut name = "mod".to_string();
+        for _ in 0..10_000 {
+            name = nested_name(&name, "<lambda>");
+        }
+        assert!(
+            name.len() < MAX_QUALIFIED_LEN + "<lambda>".len() + 1,
+            "{}",
+            name.len()
+        );
+        assert!(name.starts_with("mod.<lambda>.<lambda>"));
+    }
+}
