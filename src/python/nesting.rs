@@ -77,12 +77,25 @@ impl Depth {
     }
 }
 
-/// Tokens that never open a level of their own: names, literals, string pieces and
-/// trivia.
+/// Tokens that never open a level of their own: names, literals, string pieces,
+/// trivia, and the operators of flat nodes (`a < b < c`, `a and b and c` and
+/// `a = b = c` are one node each, however long).
 fn is_leaf(kind: TokenKind) -> bool {
     matches!(
         kind,
-        TokenKind::Name
+        TokenKind::Less
+            | TokenKind::Greater
+            | TokenKind::LessEqual
+            | TokenKind::GreaterEqual
+            | TokenKind::EqEqual
+            | TokenKind::NotEqual
+            | TokenKind::In
+            | TokenKind::Is
+            | TokenKind::And
+            | TokenKind::Or
+            | TokenKind::Equal
+            | TokenKind::Colon
+            | TokenKind::Name
             | TokenKind::Int
             | TokenKind::Float
             | TokenKind::Complex
@@ -117,19 +130,24 @@ mod tests {
     #[test]
     fn brackets_indentation_and_operator_chains_add_up() {
         assert_eq!(depth_of("x\n"), 0);
-        // `=`, then `(` as a level, then three brackets inside it.
-        assert_eq!(depth_of("x = ((((1))))\n"), 5);
-        assert_eq!(depth_of("x = 1 + 1 + 1 + 1\n"), 4);
-        assert_eq!(depth_of("x = not not not y\n"), 4);
-        assert_eq!(depth_of("if a:\n    if b:\n        x = 1\n"), 3);
+        assert_eq!(depth_of("x = ((((1))))\n"), 4);
+        assert_eq!(depth_of("x = 1 + 1 + 1 + 1\n"), 3);
+        assert_eq!(depth_of("x = not not not y\n"), 3);
+        assert_eq!(depth_of("x = y.a.b.c\n"), 3);
+        assert_eq!(depth_of("if a:\n    if b:\n        x = 1\n"), 2);
     }
 
     #[test]
     fn separators_end_a_chain() {
         // A long flat list is not deep: each element starts afresh.
         let elements = vec!["1 + 1"; 50_000].join(", ");
-        assert_eq!(depth_of(&format!("x = [{elements}]\n")), 3);
-        assert_eq!(depth_of("x = 1 + 1\ny = 1 + 1\n"), 2);
+        assert_eq!(depth_of(&format!("x = [{elements}]\n")), 2);
+        assert_eq!(depth_of("x = 1 + 1\ny = 1 + 1\n"), 1);
+        // Comparisons, `and` / `or` and chained assignments are flat nodes.
+        let comparisons = vec!["a"; 50_000].join(" < ");
+        assert_eq!(depth_of(&format!("x = {comparisons}\n")), 0);
+        let conditions = vec!["a"; 50_000].join(" and ");
+        assert_eq!(depth_of(&format!("x = y = {conditions}\n")), 0);
     }
 
     #[test]
@@ -141,8 +159,8 @@ mod tests {
         );
         let parsed = ruff_python_parser::parse_module(&source).unwrap();
         let range = too_deep(parsed.tokens()).expect("too deep");
-        // `=` and the first `MAX_NESTING - 1` brackets fit; the next one does not.
-        assert_eq!(usize::from(range.start()), 4 + MAX_NESTING - 1);
+        // The first `MAX_NESTING` brackets fit; the next one does not.
+        assert_eq!(usize::from(range.start()), 4 + MAX_NESTING);
         assert!(too_deep(
             ruff_python_parser::parse_module("x = ((1))\n")
                 .unwrap()
