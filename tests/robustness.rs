@@ -556,6 +556,58 @@ fn form_feeds_and_unicode_line_separators_do_not_move_the_text_report() {
 }
 
 #[test]
+fn syntax_errors_at_the_end_of_input_point_at_the_end_of_the_file() {
+    // Found by fuzzing (`lint_rust`): after a `#!` line ending in CRLF, an error that
+    // syn gives no location (the end of the input) landed between the `\r` and the
+    // `\n`, one column past the end of line 1.
+    let dir = TempDir::new().unwrap();
+    write_neighbour(dir.path());
+    write(
+        dir.path(),
+        "script.rs",
+        "#!/usr/bin/env run-cargo-script\r\nfn",
+    );
+    write(dir.path(), "plain.rs", "struct S;\nfn");
+    write(
+        dir.path(),
+        "fuzzed.rs",
+        include_bytes!("fuzz-regressions/lint_rust-crlf-shebang.bin"),
+    );
+    let found = check_json(dir.path(), 1);
+    assert_neighbour_reported(&found);
+    assert_eq!(
+        (
+            only_al000(&found, "script.rs").line,
+            only_al000(&found, "script.rs").column
+        ),
+        (2, 3)
+    );
+    assert_eq!(
+        (
+            only_al000(&found, "plain.rs").line,
+            only_al000(&found, "plain.rs").column
+        ),
+        (2, 3)
+    );
+    // The fuzzer's input itself: one AL000, inside the file.
+    let fuzzed = only_al000(&found, "fuzzed.rs");
+    let text =
+        String::from_utf8(include_bytes!("fuzz-regressions/lint_rust-crlf-shebang.bin").to_vec())
+            .unwrap();
+    let lines: Vec<String> = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .split('\n')
+        .map(str::to_string)
+        .collect();
+    let line = &lines[fuzzed.line as usize - 1];
+    assert!(
+        fuzzed.column as usize <= line.chars().count() + 1,
+        "{fuzzed:#?}"
+    );
+}
+
+#[test]
 fn empty_files_have_no_findings() {
     let dir = TempDir::new().unwrap();
     write_neighbour(dir.path());

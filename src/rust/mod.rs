@@ -48,7 +48,12 @@ pub fn parse(source: &str) -> Result<ParsedFile, Diagnostic> {
     match parse_tokens(&source[base..]) {
         Ok(file) => Ok(ParsedFile { file, base }),
         Err(Unparsed::Syntax(error)) => {
-            let (start, end) = offsets(base, error.span());
+            // syn gives the errors it meets at the end of the input ("unexpected end
+            // of input") no location at all: they belong at the end of the file.
+            let (start, end) = match error.span().byte_range().is_empty() {
+                true if error.span().byte_range().start == 0 => (source.len(), source.len()),
+                _ => offsets(base, error.span()),
+            };
             Err(Diagnostic::new(
                 Rule::SyntaxError,
                 start,
