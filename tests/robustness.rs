@@ -608,6 +608,23 @@ fn syntax_errors_at_the_end_of_input_point_at_the_end_of_the_file() {
 }
 
 #[test]
+fn crate_self_and_super_called_like_functions_are_linted() {
+    // Found by fuzzing (`lint_rust`): `crate(url)` as a task in a loop resolved to
+    // the bare path `crate`, and looking it up as a crate function panicked (an
+    // "internal error" AL000 for a file that parses).
+    let dir = TempDir::new().unwrap();
+    write_neighbour(dir.path());
+    write(
+        dir.path(),
+        "paths.rs",
+        "async fn f(urls: Vec<String>, d: u64) {\n    let mut set = Vec::new();\n    for url in urls {\n        set.push(crate(url));\n        set.push(self(url));\n        set.push(super(url));\n    }\n    std::thread::sleep(d);\n}\n",
+    );
+    let found = check_json(dir.path(), 1);
+    assert_neighbour_reported(&found);
+    assert_eq!(positions(&found, "paths.rs"), [(8, 5, "AL201".into())]);
+}
+
+#[test]
 fn empty_files_have_no_findings() {
     let dir = TempDir::new().unwrap();
     write_neighbour(dir.path());

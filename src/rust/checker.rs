@@ -197,8 +197,11 @@ impl<'a> Checker<'a> {
             },
             None => return None,
         };
-        let name = *segments.last()?;
-        let parents = &segments[1..segments.len() - 1];
+        // `crate` (or `self` / `super` resolving to it) alone names no function.
+        let (name, parents) = match segments.split_last() {
+            Some((name, [_crate, parents @ ..])) => (*name, parents),
+            _ => return None,
+        };
         let owner = parents.last().filter(|p| paths::is_type_name(p));
         let matches = |function: &&FnSummary| match owner {
             Some(owner) => function.owner.as_deref() == Some(*owner),
