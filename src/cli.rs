@@ -27,11 +27,13 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the documentation of a rule, by code (AL201) or name (blocking-sleep).
     Rule(RuleArgs),
+    /// Run a language server over standard input and output, for editors.
+    Server,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories to lint.
+    /// Files or directories to lint; `-` reads the text to lint from standard input.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -72,6 +74,19 @@ pub struct CheckArgs {
     /// Report suppression comments that suppress nothing (rule AL001).
     #[arg(long)]
     pub report_unused_suppressions: bool,
+    /// Apply the exclusions to files named on the command line too (pre-commit names
+    /// every file it checks).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// The file the text on standard input (path `-`) comes from: it decides the
+    /// language, configuration and project, and is the path reported.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Parse every file, even those whose bytes show they cannot contain a finding
+    /// (no `async`, `await`, `asyncio`, ... nor a coroutine name of the project).
+    /// Findings are the same; only syntax errors in such files are added.
+    #[arg(long)]
+    pub no_prefilter: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -114,10 +129,15 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rule(args) => rule(args),
+        Command::Server => crate::server::run(),
     }
 }
 
 fn check(args: CheckArgs) -> ExitCode {
+    if let Err(message) = check_usage(&args) {
+        eprintln!("error: {message}");
+        return ExitCode::from(EXIT_ERROR);
+    }
     let configuration = match Configuration::new(
         config_source(&args),
         Settings::default(),
@@ -125,17 +145,26 @@ fn check(args: CheckArgs) -> ExitCode {
     ) {
         Ok(configuration) => configuration,
         Err(error) => {
-            eprintln!("error: {error}");
+            return configuration_failed(
+                args.format,
+                engine::RunReport {
+                    config_errors: vec![error],
+                    ..engine::RunReport::default()
+                },
+            )
+        }
+    };
+    let options = match run_options(&args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
 
-    let report = engine::run_configured(&args.paths, &configuration);
+    let report = engine::run_with_options(&args.paths, &configuration, options);
     if !report.config_errors.is_empty() {
-        for error in &report.config_errors {
-            eprintln!("error: {error}");
-        }
-        return ExitCode::from(EXIT_ERROR);
+        return configuration_failed(args.format, report);
     }
 
     let stdout = std::io::stdout();
@@ -157,7 +186,7 @@ fn check(args: CheckArgs) -> ExitCode {
     for error in &report.io_errors {
         eprintln!("error: {}: {}", error.path.display(), error.message);
     }
-    if args.format != Format::Json {
+    if !matches!(args.format, Format::Json | Format::Sarif) {
         eprintln!("{}", output::summary(&report));
     }
     ExitCode::from(if !report.io_errors.is_empty() {
@@ -167,6 +196,65 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// Combinations of options that cannot work together.
+fn check_usage(args: &CheckArgs) -> Result<(), String> {
+    let reads_stdin = args.paths.iter().any(|path| path.as_os_str() == "-");
+    if reads_stdin && args.paths.len() > 1 {
+        return Err("`-` (standard input) must be the only path".to_string());
+    }
+    if args.stdin_filename.is_some() && !reads_stdin {
+        return Err(
+            "--stdin-filename names the text read from standard input; pass `-` as the path"
+                .to_string(),
+        );
+    }
+    if args.statistics && matches!(args.format, Format::Sarif | Format::Github) {
+        return Err(
+            "--statistics prints counts as text or JSON; use it without --format sarif or github"
+                .to_string(),
+        );
+    }
+    Ok(())
+}
+
+/// `--no-prefilter`, `--force-exclude`, and for the path `-`, standard input read to
+/// its end.
+fn run_options(args: &CheckArgs) -> Result<engine::RunOptions, String> {
+    let mut options = engine::RunOptions {
+        prefilter: !args.no_prefilter,
+        force_exclude: args.force_exclude,
+        stdin: None,
+    };
+    if args.paths.iter().any(|path| path.as_os_str() == "-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map_err(|error| format!("cannot read standard input: {error}"))?;
+        options.stdin = Some(engine::StdinText {
+            name: args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("-")),
+            bytes,
+        });
+    }
+    Ok(options)
+}
+
+/// Nothing was linted because a configuration is broken: the errors go to stderr, and
+/// the machine formats read in CI also carry them, so the upload or the annotations
+/// say why instead of failing on an empty file.
+fn configuration_failed(format: Format, report: engine::RunReport) -> ExitCode {
+    for error in &report.config_errors {
+        eprintln!("error: {error}");
+    }
+    if matches!(format, Format::Sarif | Format::Github) {
+        let mut stdout = std::io::stdout().lock();
+        // The exit status already says it failed; a closed pipe changes nothing.
+        let _ = output::write(format, &report, false, &mut stdout).and_then(|()| stdout.flush());
+    }
+    ExitCode::from(EXIT_ERROR)
 }
 
 fn config_source(args: &CheckArgs) -> ConfigSource {

@@ -51,8 +51,21 @@ impl Language {
 pub struct SourceFile {
     pub path: PathBuf,
     pub language: Language,
-    /// The directory named on the command line that this file was found under.
+    /// The directory named on the command line that this file was found under; for a
+    /// file named itself, its project's root once the engine has found it.
     pub root: Option<PathBuf>,
+}
+
+impl SourceFile {
+    /// A file named on the command line (or standard input's name): linted whatever
+    /// its extension, as Python unless it is a `.rs` file.
+    pub fn named(path: PathBuf) -> SourceFile {
+        SourceFile {
+            language: Language::of(&path).unwrap_or(Language::Python),
+            path,
+            root: None,
+        }
+    }
 }
 
 /// A path that could not be walked: missing, unreadable directory, broken link, loop.
@@ -89,11 +102,7 @@ pub fn discover(paths: &[PathBuf], exclude: Exclude) -> Discovered {
         } else {
             // A file named on the command line is always linted (pre-commit passes
             // file names, even inside otherwise ignored directories).
-            found.files.push(SourceFile {
-                path: path.clone(),
-                language: Language::of(path).unwrap_or(Language::Python),
-                root: None,
-            });
+            found.files.push(SourceFile::named(path.clone()));
         }
     }
     found.files.sort();

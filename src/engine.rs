@@ -1,18 +1,22 @@
 //! The lint pipeline over a set of paths: discover → read → index → lint, in
 //! parallel, with every file isolated from every other file's failures.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::{ConfigError, Configuration};
+use crate::config::{ConfigError, Configuration, CONFIG_FILE_NAMES};
 use crate::diagnostic::{Diagnostic, Located};
-use crate::discover::{discover, Language, SourceFile, WalkError};
-use crate::python::{self, index::ProjectIndex, ModuleName};
+use crate::discover::{discover, Discovered, Language, SourceFile, WalkError};
+use crate::prefilter::Prefilter;
+use crate::python::index::{ModuleSummary, ProjectIndex};
+use crate::python::{self, ModuleName};
 use crate::registry::Rule;
-use crate::rust::{self, index::CrateIndex, FileLocation};
+use crate::rust::index::{CrateIndex, FileSummary};
+use crate::rust::{self, FileLocation};
 use crate::settings::Settings;
 use crate::source::{decode, LineIndex};
 use crate::suppression;
@@ -66,22 +70,79 @@ pub struct Indexes {
     pub rust: CrateIndex,
 }
 
-/// A file read from disk: its text, or why it cannot be linted.
-struct Loaded {
+/// How a run goes about its work, and which files it takes beyond the configuration.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Skip parsing files whose bytes show they cannot produce a finding.
+    pub prefilter: bool,
+    /// Apply the exclusions to files named on the command line too (`--force-exclude`),
+    /// as pre-commit names every staged file.
+    pub force_exclude: bool,
+    /// Lint this text instead of reading the paths (`-` on the command line).
+    pub stdin: Option<StdinText>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            prefilter: true,
+            force_exclude: false,
+            stdin: None,
+        }
+    }
+}
+
+/// A buffer read from standard input, linted as if it were the file `name`: `name`
+/// decides its language, configuration and project, and is the path reported.
+#[derive(Clone, Debug)]
+pub struct StdinText {
+    pub name: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// What the first pass learned from one file's bytes. Sources are not kept between
+/// the passes: a large project's text would outweigh everything else the run holds,
+/// and reading a file again comes from the page cache.
+struct Scanned {
     file: SourceFile,
-    /// Where the file sits in its project, found once (it stats the tree upwards).
-    place: Place,
-    /// The decoded text (for an undecodable file, the text with invalid bytes
-    /// replaced, or nothing for a binary file).
+    scan: Scan,
+    /// A file of a named file's project that only feeds the indexes: it is neither
+    /// linted nor reported (`project_context`).
+    index_only: bool,
+}
+
+enum Scan {
+    /// The file cannot be linted: its one AL000 finding, and the text to show it in.
+    Unreadable(Box<Unreadable>),
+    Python {
+        /// The module names under which the file joins the project index, when it
+        /// can define something another module's call resolves to.
+        indexed_as: Vec<(String, ModuleName)>,
+        names: python::scan::Names,
+    },
+    Rust {
+        summary: Option<FileSummary>,
+    },
+}
+
+struct Unreadable {
+    diagnostic: Diagnostic,
+    /// The text with invalid bytes replaced, or nothing for a binary file.
     source: String,
-    /// Set when the file cannot be linted: its one AL000 finding.
-    unreadable: Option<Diagnostic>,
     io_error: Option<String>,
 }
 
 /// Deep ASTs (10,000 nested brackets) recurse deeply in the parser and the checker;
 /// worker threads get a stack that such files cannot exhaust.
-const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
+pub const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
+
+/// A rayon pool whose threads have the deep-recursion stack.
+fn worker_pool() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK_BYTES)
+        .build()
+        .expect("cannot start worker threads")
+}
 
 /// Runs `work` on a thread with a worker's large stack: linting recurses as deep as
 /// the file nests, so callers outside a run (the editor server, a fuzzer) lint there.
@@ -104,15 +165,21 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> RunReport {
 
 /// Lints `paths`, each file with the settings its configuration gives it.
 pub fn run_configured(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(WORKER_STACK_BYTES)
-        .build()
-        .expect("cannot start worker threads");
-    pool.install(|| run_in_pool(paths, configuration))
+    run_with_options(paths, configuration, RunOptions::default())
 }
 
-fn run_in_pool(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
-    let discovered = discover(paths, configuration.exclusion());
+pub fn run_with_options(
+    paths: &[PathBuf],
+    configuration: &Configuration,
+    options: RunOptions,
+) -> RunReport {
+    worker_pool().install(|| run_in_pool(paths, configuration, options))
+}
+
+fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOptions) -> RunReport {
+    let mut discovered = discover_input(paths, configuration, &options);
+    let context = project_context(&mut discovered.files, configuration);
+    let sources = Sources::new(options.stdin);
     let settings = match configuration.settings_for_files(&discovered.files) {
         Ok(settings) => settings,
         Err(config_errors) => {
@@ -122,130 +189,322 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration) -> RunReport {
             }
         }
     };
-    let loaded: Vec<Loaded> = discovered.files.into_par_iter().map(load).collect();
-    let index = Indexes {
-        python: build_index(&loaded),
-        rust: build_crate_index(&loaded),
+    let files_scanned = discovered.files.len();
+    let linted = discovered.files.into_par_iter().map(|file| (file, false));
+    let indexed = context.into_par_iter().map(|file| (file, true));
+    let mut scanned: Vec<Scanned> = linted
+        .chain(indexed)
+        .map(|(file, index_only)| scan(file, index_only, &sources))
+        .collect();
+    let mut index = Indexes {
+        python: build_python_index(&scanned, &sources),
+        rust: build_crate_index(&mut scanned),
     };
+    let coroutine_names = python_coroutine_names(&scanned);
+    let prefilter = match options.prefilter {
+        true => Prefilter::new(
+            coroutine_names.iter().map(String::as_str),
+            index.rust.future_fn_names(),
+        ),
+        false => Prefilter::disabled(),
+    };
+    index.python.set_coroutine_names(coroutine_names);
+    let outcomes: Vec<Linted> = scanned
+        .into_par_iter()
+        .filter(|file| !file.index_only)
+        .map(|file| {
+            let settings = &settings[&file.file.path];
+            lint_scanned(file, &index, &prefilter, settings, &sources)
+        })
+        .collect();
     let mut report = RunReport {
-        files_scanned: loaded.len(),
+        files_scanned,
         io_errors: discovered.errors,
         ..RunReport::default()
     };
-    for file in &loaded {
-        if let Some(message) = &file.io_error {
-            report.io_errors.push(WalkError {
-                path: file.file.path.clone(),
-                message: message.clone(),
-            });
+    for outcome in outcomes {
+        if let Some(error) = outcome.io_error {
+            report.io_errors.push(error);
+        }
+        if let Some(file) = outcome.report.filter(|file| !file.diagnostics.is_empty()) {
+            report.files.push(file);
         }
     }
-    report.files = loaded
-        .into_par_iter()
-        .map(|file| {
-            let settings = Arc::clone(&settings[&file.file.path]);
-            lint_loaded(file, &index, &settings)
-        })
-        .filter(|file| !file.diagnostics.is_empty())
-        .collect();
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
     report
 }
 
-fn load(file: SourceFile) -> Loaded {
-    let place = Place::of(&file);
-    match std::fs::read(&file.path) {
-        Ok(bytes) => match decode(bytes) {
-            Ok(source) => Loaded {
+/// Where a run's texts come from: the files on disk, except the one buffer read from
+/// standard input, which stands in for the file it names in every pass.
+#[derive(Clone, Default)]
+struct Sources {
+    stdin: Option<Arc<StdinText>>,
+}
+
+impl Sources {
+    fn new(stdin: Option<StdinText>) -> Sources {
+        Sources {
+            stdin: stdin.map(Arc::new),
+        }
+    }
+
+    /// Reads a file, as text or as the reason it cannot be linted.
+    fn read(&self, path: &Path) -> Result<String, Box<Unreadable>> {
+        match &self.stdin {
+            Some(stdin) if stdin.name == path => decoded(stdin.bytes.clone()),
+            _ => read(path),
+        }
+    }
+}
+
+/// Reads a file from disk, as text or as the reason it cannot be linted.
+fn read(path: &Path) -> Result<String, Box<Unreadable>> {
+    let bytes = std::fs::read(path).map_err(|error| {
+        let message = format!("cannot read file: {error}");
+        Box::new(Unreadable {
+            diagnostic: Diagnostic::new(Rule::SyntaxError, 0, 0, message.clone()),
+            source: String::new(),
+            io_error: Some(message),
+        })
+    })?;
+    decoded(bytes)
+}
+
+/// A file's bytes as text, or the AL000 that says why they are not.
+fn decoded(bytes: Vec<u8>) -> Result<String, Box<Unreadable>> {
+    decode(bytes).map_err(|error| {
+        let at = if error.lossy.is_some() {
+            error.offset
+        } else {
+            0
+        };
+        Box::new(Unreadable {
+            diagnostic: Diagnostic::new(Rule::SyntaxError, at, at, error.message)
+                .with_help("save the file as UTF-8, or exclude it from linting"),
+            source: error.lossy.unwrap_or_default(),
+            io_error: None,
+        })
+    })
+}
+
+/// The first pass over one file: what it adds to the indexes and to the prefilter's
+/// names. Only a Rust file that can define a future-returning fn is parsed here.
+fn scan(file: SourceFile, index_only: bool, sources: &Sources) -> Scanned {
+    let source = match sources.read(&file.path) {
+        Ok(source) => source,
+        Err(unreadable) => {
+            return Scanned {
                 file,
-                place,
-                source,
-                unreadable: None,
-                io_error: None,
-            },
-            Err(error) => {
-                let at = if error.lossy.is_some() {
-                    error.offset
-                } else {
-                    0
-                };
-                let diagnostic = Diagnostic::new(Rule::SyntaxError, at, at, error.message)
-                    .with_help("save the file as UTF-8, or exclude it from linting");
-                Loaded {
-                    file,
-                    place,
-                    source: error.lossy.unwrap_or_default(),
-                    unreadable: Some(diagnostic),
-                    io_error: None,
-                }
+                scan: Scan::Unreadable(unreadable),
+                index_only,
             }
+        }
+    };
+    let scan = match file.language {
+        Language::Python => {
+            let indexed_as = match python::worth_indexing(&source, &file.path) {
+                true => python_module_names(&file),
+                false => Vec::new(),
+            };
+            Scan::Python {
+                indexed_as,
+                names: python::scan::names(&source),
+            }
+        }
+        Language::Rust => Scan::Rust {
+            summary: rust::worth_indexing(&source)
+                .then(|| summarize_rust(&source, &FileLocation::from_path(&absolute(&file.path))))
+                .flatten(),
         },
-        Err(error) => {
-            let message = format!("cannot read file: {error}");
-            Loaded {
-                file,
-                place,
-                source: String::new(),
-                unreadable: Some(Diagnostic::new(Rule::SyntaxError, 0, 0, message.clone())),
-                io_error: Some(message),
-            }
-        }
+    };
+    Scanned {
+        file,
+        scan,
+        index_only,
     }
 }
 
-/// The first pass: summarize every Python module for cross-module resolution.
-fn build_index(loaded: &[Loaded]) -> ProjectIndex {
-    let summaries: Vec<_> = loaded
-        .par_iter()
-        .filter(|file| {
-            file.unreadable.is_none() && python::worth_indexing(&file.source, &file.file.path)
-        })
-        .filter_map(|file| {
-            let Place::Python(module) = &file.place else {
-                return None;
-            };
-            let text = &file.source;
-            let summary =
-                std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(text, module)))
-                    .ok()
-                    .flatten()?;
-            Some((summary, root_relative_modules(&file.file)))
-        })
+/// The names a Python file is known by in the index: its dotted module name, and
+/// the names relative to the directory it was found under.
+fn python_module_names(file: &SourceFile) -> Vec<(String, ModuleName)> {
+    let module = ModuleName::from_path(&absolute(&file.path));
+    let mut names: Vec<(String, ModuleName)> = root_relative_modules(file)
+        .into_iter()
+        .filter(|alias| *alias != module.dotted)
+        .map(|alias| (alias, module.clone()))
         .collect();
+    names.push((module.dotted.clone(), module));
+    names
+}
+
+fn summarize_rust(source: &str, location: &FileLocation) -> Option<FileSummary> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| rust::summarize(source, location)))
+        .ok()
+        .flatten()
+}
+
+/// The Python project index: every module that can define something a call elsewhere
+/// resolves to, registered by name and summarized only when a lookup reaches it.
+fn build_python_index(scanned: &[Scanned], sources: &Sources) -> ProjectIndex {
+    let mut files_by_name: BTreeMap<&str, Vec<(&Path, &ModuleName)>> = BTreeMap::new();
+    for file in scanned {
+        if let Scan::Python { indexed_as, .. } = &file.scan {
+            for (name, module) in indexed_as {
+                files_by_name
+                    .entry(name)
+                    .or_default()
+                    .push((&file.file.path, module));
+            }
+        }
+    }
     let mut index = ProjectIndex::default();
-    for (summary, aliases) in summaries {
-        for alias in aliases {
-            if alias != summary.name {
-                let mut aliased = summary.clone();
-                aliased.name = alias;
-                index.insert(aliased);
-            }
-        }
-        index.insert(summary);
+    for (name, files) in files_by_name {
+        let name = name.to_string();
+        let files: Vec<(PathBuf, ModuleName)> = files
+            .into_iter()
+            .map(|(path, module)| (path.to_path_buf(), module.clone()))
+            .collect();
+        let loaded_name = name.clone();
+        let sources = sources.clone();
+        index.register(
+            name,
+            Box::new(move || summarize_python_files(&loaded_name, &files, &sources)),
+        );
     }
     index
 }
 
-/// The first pass for Rust: the functions of every crate, for calls across files.
-fn build_crate_index(loaded: &[Loaded]) -> CrateIndex {
-    let summaries: Vec<_> = loaded
-        .par_iter()
-        .filter(|file| file.unreadable.is_none() && rust::worth_indexing(&file.source))
-        .filter_map(|file| {
-            let Place::Rust(location) = &file.place else {
-                return None;
-            };
-            let text = &file.source;
-            std::panic::catch_unwind(AssertUnwindSafe(|| rust::summarize(text, location)))
+/// One index entry from the files that share a module name, merged in discovery order.
+fn summarize_python_files(
+    name: &str,
+    files: &[(PathBuf, ModuleName)],
+    sources: &Sources,
+) -> Option<ModuleSummary> {
+    let summaries = files.iter().filter_map(|(path, module)| {
+        let source = sources.read(path).ok()?;
+        let mut summary =
+            std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(&source, module)))
                 .ok()
-                .flatten()
-        })
-        .collect();
+                .flatten()?;
+        summary.name = name.to_string();
+        Some(summary)
+    });
+    summaries.reduce(|mut merged, summary| {
+        merged.merge(summary);
+        merged
+    })
+}
+
+/// The Rust crate index: the functions of every crate, for calls across files.
+fn build_crate_index(scanned: &mut [Scanned]) -> CrateIndex {
     let mut index = CrateIndex::default();
-    for summary in summaries {
-        index.insert(summary);
+    for file in scanned {
+        if let Scan::Rust { summary } = &mut file.scan {
+            if let Some(summary) = summary.take() {
+                index.insert(summary);
+            }
+        }
     }
     index
+}
+
+/// Every name a coroutine function of the project can be called by: its `async def`
+/// names, asyncio's coroutine functions, and the names they are imported as
+/// (`from .client import fetch as get`), followed through chains of renames.
+fn python_coroutine_names(scanned: &[Scanned]) -> rustc_hash::FxHashSet<String> {
+    let mut coroutines: HashSet<&str> = python::rules::ASYNCIO_COROUTINE_FUNCTIONS
+        .iter()
+        .filter_map(|qualified| qualified.rsplit('.').next())
+        .collect();
+    let mut renames: Vec<(&str, &str)> = Vec::new();
+    for file in scanned {
+        if let Scan::Python { names, .. } = &file.scan {
+            coroutines.extend(names.coroutines.iter().map(String::as_str));
+            renames.extend(names.renames.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+        }
+    }
+    loop {
+        let before = coroutines.len();
+        for (original, alias) in &renames {
+            if coroutines.contains(original) {
+                coroutines.insert(alias);
+            }
+        }
+        if coroutines.len() == before {
+            break;
+        }
+    }
+    coroutines.into_iter().map(str::to_string).collect()
+}
+
+/// The second pass over one file: its findings, and the read error that makes the
+/// run exit with 2.
+struct Linted {
+    report: Option<FileReport>,
+    io_error: Option<WalkError>,
+}
+
+fn lint_scanned(
+    scanned: Scanned,
+    index: &Indexes,
+    prefilter: &Prefilter,
+    settings: &Settings,
+    sources: &Sources,
+) -> Linted {
+    let Scanned { file, scan, .. } = scanned;
+    let read_result = match scan {
+        Scan::Unreadable(unreadable) => Err(unreadable),
+        _ => sources.read(&file.path),
+    };
+    let source = match read_result {
+        Ok(source) => source,
+        Err(unreadable) => {
+            let io_error = unreadable.io_error.map(|message| WalkError {
+                path: file.path.clone(),
+                message,
+            });
+            let report = located_report(file.path, unreadable.source, vec![unreadable.diagnostic]);
+            return Linted {
+                report: Some(report),
+                io_error,
+            };
+        }
+    };
+    let directives_matter = settings.is_enabled(Rule::UnusedSuppression);
+    if !prefilter.may_report(file.language, &source, directives_matter) {
+        return Linted {
+            report: None,
+            io_error: None,
+        };
+    }
+    let place = Place::of(&file);
+    let diagnostics = suppression::apply(file.language, &source, settings, || {
+        lint_source(&place, &source, index, settings)
+    });
+    Linted {
+        report: Some(located_report(file.path, source, diagnostics)),
+        io_error: None,
+    }
+}
+
+fn located_report(path: PathBuf, source: String, diagnostics: Vec<Diagnostic>) -> FileReport {
+    if diagnostics.is_empty() {
+        return FileReport {
+            path,
+            source: String::new(),
+            diagnostics: Vec::new(),
+        };
+    }
+    let lines = LineIndex::new(&source);
+    let diagnostics = diagnostics
+        .into_iter()
+        .map(|diagnostic| Located::new(diagnostic, &lines, &source))
+        .collect();
+    FileReport {
+        path,
+        source,
+        diagnostics,
+    }
 }
 
 /// Module names of a file relative to the directory it was found under, for folders
@@ -274,12 +533,16 @@ fn root_relative_modules(file: &SourceFile) -> Vec<String> {
 fn root_relative_module(file: &SourceFile) -> Option<String> {
     let root = file.root.as_ref()?;
     let relative = match file.path.strip_prefix(root) {
-        Ok(relative) => relative,
+        Ok(relative) => relative.to_path_buf(),
         // Paths under `.` are stored without their `./` prefix.
-        Err(_) if root == Path::new(".") => file.path.as_path(),
-        Err(_) => return None,
+        Err(_) if root == Path::new(".") => file.path.clone(),
+        // A named file's project root is absolute, the file as the user typed it.
+        Err(_) => absolute(&file.path)
+            .strip_prefix(absolute(root))
+            .ok()?
+            .to_path_buf(),
     };
-    let relative = relative.strip_prefix("src").unwrap_or(relative);
+    let relative = relative.strip_prefix("src").unwrap_or(&relative);
     let mut parts: Vec<String> = relative
         .iter()
         .map(|part| part.to_string_lossy().into_owned())
@@ -295,32 +558,6 @@ fn root_relative_module(file: &SourceFile) -> Option<String> {
         .iter()
         .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'));
     (all_identifiers && !parts.is_empty()).then(|| parts.join("."))
-}
-
-fn lint_loaded(file: Loaded, index: &Indexes, settings: &Settings) -> FileReport {
-    let Loaded {
-        file,
-        place,
-        source,
-        unreadable,
-        ..
-    } = file;
-    let diagnostics = match unreadable {
-        None => suppression::apply(file.language, &source, settings, || {
-            lint_source(&place, &source, index, settings)
-        }),
-        Some(diagnostic) => vec![diagnostic],
-    };
-    let lines = LineIndex::new(&source);
-    let diagnostics = diagnostics
-        .into_iter()
-        .map(|diagnostic| Located::new(diagnostic, &lines, &source))
-        .collect();
-    FileReport {
-        path: file.path,
-        source,
-        diagnostics,
-    }
 }
 
 /// Lints one file's text on its own (no project index, no configuration file) with its
@@ -376,4 +613,214 @@ fn lint_source(
 
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+// ---------------------------------------------------------------------------------------
+// Named files: standard input, `--force-exclude`, and the rest of their project
+// ---------------------------------------------------------------------------------------
+
+/// The files to lint: the paths walked and named, or the one standard-input buffer;
+/// with `--force-exclude`, named files that an exclusion matches are dropped too.
+fn discover_input(
+    paths: &[PathBuf],
+    configuration: &Configuration,
+    options: &RunOptions,
+) -> Discovered {
+    let mut discovered = match &options.stdin {
+        Some(stdin) => Discovered {
+            files: vec![SourceFile::named(stdin.name.clone())],
+            errors: Vec::new(),
+        },
+        None => discover(paths, configuration.exclusion()),
+    };
+    if options.force_exclude {
+        discovered
+            .files
+            .retain(|file| file.root.is_some() || !named_file_excluded(&file.path, configuration));
+    }
+    discovered
+}
+
+/// Whether an exclusion matches a named file or a directory it is in, counting only
+/// the directories below the current one (a project checked out under `venv/` is
+/// not excluded as a whole; ruff's `--force-exclude` reads the same way).
+fn named_file_excluded(path: &Path, configuration: &Configuration) -> bool {
+    let path = absolute(path);
+    let below = std::env::current_dir().ok().and_then(|cwd| {
+        path.strip_prefix(absolute(&cwd))
+            .ok()
+            .map(Path::to_path_buf)
+    });
+    match below {
+        Some(relative) => relative
+            .ancestors()
+            .filter(|part| !part.as_os_str().is_empty())
+            .any(|part| configuration.is_excluded(&absolute(part))),
+        None => configuration.is_excluded(&path),
+    }
+}
+
+/// What marks the top of a project: a repository, an asynclint configuration, or a
+/// Python or Rust package manifest.
+const PROJECT_MARKERS: &[&str] = &[".git", "Cargo.toml"];
+
+/// The rest of the projects of the files named on the command line, to be indexed
+/// but not reported: a run on a few files (what pre-commit does) resolves calls into
+/// modules it was not given, as a run on the whole project would. Each named file's
+/// project root (its nearest directory with a configuration file, a manifest or
+/// `.git`) becomes its `root`, so its module names match a whole-project run. Files
+/// without such a directory are linted alone, as before.
+fn project_context(files: &mut [SourceFile], configuration: &Configuration) -> Vec<SourceFile> {
+    let mut roots = BTreeSet::new();
+    let mut root_of_directory = HashMap::new();
+    for file in files.iter_mut().filter(|file| file.root.is_none()) {
+        let path = absolute(&file.path);
+        let Some(directory) = path.parent() else {
+            continue;
+        };
+        let root = root_of_directory
+            .entry(directory.to_path_buf())
+            .or_insert_with(|| project_root(directory))
+            .clone();
+        if let Some(root) = root {
+            file.root = Some(root.clone());
+            roots.insert(root);
+        }
+    }
+    if roots.is_empty() {
+        return Vec::new();
+    }
+    let linted: HashSet<PathBuf> = files.iter().map(|file| absolute(&file.path)).collect();
+    let roots: Vec<PathBuf> = roots.into_iter().collect();
+    discover(&roots, configuration.exclusion())
+        .files
+        .into_iter()
+        .filter(|file| !linted.contains(&file.path))
+        .collect()
+}
+
+/// The nearest directory, from `directory` upwards, that marks a project.
+fn project_root(directory: &Path) -> Option<PathBuf> {
+    directory
+        .ancestors()
+        .find(|dir| {
+            CONFIG_FILE_NAMES
+                .iter()
+                .chain(PROJECT_MARKERS)
+                .any(|marker| dir.join(marker).exists())
+        })
+        .map(Path::to_path_buf)
+}
+
+// ----- One file at a time, for callers that keep the indexes current themselves
+// ----- (the language server, whose buffers change one by one).
+
+/// What one file contributes to the cross-module indexes: the summaries of a Python
+/// module (under each name it can be imported by), or of a Rust file's functions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum IndexEntry {
+    /// The file defines nothing another file could resolve a call to.
+    #[default]
+    Nothing,
+    Python(Vec<ModuleSummary>),
+    Rust(FileSummary),
+}
+
+/// The index entry of one file's text. `root` is the folder the file was found under
+/// (a workspace folder), which names modules in folders without `__init__.py`.
+/// `None` when the text does not parse: a buffer in the middle of an edit, whose
+/// last good entry is worth keeping.
+pub fn index_entry(path: &Path, root: Option<&Path>, source: &str) -> Option<IndexEntry> {
+    let Some(language) = Language::of(path) else {
+        return Some(IndexEntry::Nothing);
+    };
+    let file = SourceFile {
+        path: path.to_path_buf(),
+        language,
+        root: root.map(Path::to_path_buf),
+    };
+    let summarize = || match Place::of(&file) {
+        Place::Python(module) if python::worth_indexing(source, path) => {
+            let summary = python::summarize(source, &module)?;
+            let names = python_module_names(&file)
+                .into_iter()
+                .map(|(name, _)| ModuleSummary {
+                    name,
+                    ..summary.clone()
+                })
+                .collect();
+            Some(IndexEntry::Python(names))
+        }
+        Place::Rust(location) if rust::worth_indexing(source) => {
+            rust::summarize(source, &location).map(IndexEntry::Rust)
+        }
+        Place::Python(_) | Place::Rust(_) => Some(IndexEntry::Nothing),
+    };
+    std::panic::catch_unwind(AssertUnwindSafe(summarize))
+        .ok()
+        .flatten()
+}
+
+/// Reads every file under `roots` that a run would lint (the configuration's
+/// exclusions apply) and returns the index entries of those that define something,
+/// by path, in parallel. Unreadable files are left out.
+pub fn index_files(roots: &[PathBuf], configuration: &Configuration) -> Vec<(PathBuf, IndexEntry)> {
+    let files = discover(roots, configuration.exclusion()).files;
+    worker_pool().install(|| {
+        files
+            .into_par_iter()
+            .filter_map(|file| {
+                let source = read(&file.path).ok()?;
+                let path = absolute(&file.path);
+                let root = file.root.as_deref().map(absolute);
+                match index_entry(&path, root.as_deref(), &source)? {
+                    IndexEntry::Nothing => None,
+                    entry => Some((path, entry)),
+                }
+            })
+            .collect()
+    })
+}
+
+impl Indexes {
+    /// The indexes of a set of files' entries, in the order given (sort them by path
+    /// for a result that does not depend on the order files were seen in).
+    pub fn from_entries<'a>(entries: impl IntoIterator<Item = &'a IndexEntry>) -> Indexes {
+        let mut indexes = Indexes::default();
+        for entry in entries {
+            match entry {
+                IndexEntry::Nothing => {}
+                IndexEntry::Python(summaries) => {
+                    for summary in summaries {
+                        indexes.python.insert(summary.clone());
+                    }
+                }
+                IndexEntry::Rust(summary) => indexes.rust.insert(summary.clone()),
+            }
+        }
+        indexes
+    }
+}
+
+/// Lints one file's current text (an editor buffer, which may differ from the file on
+/// disk) as a file of its project: against `indexes`, with `settings`, suppression
+/// comments applied, a panic turned into an AL000 finding. A path that is neither
+/// Python nor Rust has no findings.
+pub fn lint_buffer(
+    path: &Path,
+    source: &str,
+    indexes: &Indexes,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let Some(language) = Language::of(path) else {
+        return Vec::new();
+    };
+    let place = Place::of(&SourceFile {
+        path: path.to_path_buf(),
+        language,
+        root: None,
+    });
+    suppression::apply(language, source, settings, || {
+        lint_source(&place, source, indexes, settings)
+    })
 }

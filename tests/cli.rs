@@ -249,6 +249,7 @@ fn json_has_every_key_with_one_based_positions() {
             "column",
             "end_column",
             "end_line",
+            "fix",
             "help",
             "line",
             "message",
@@ -272,6 +273,18 @@ fn json_has_every_key_with_one_based_positions() {
     assert_eq!(finding["end_line"], 5);
     assert_eq!(finding["end_column"], 18);
     assert_eq!(finding["help"], "use `await asyncio.sleep(1)`");
+    // The fix: `time.sleep` (5:5 to 5:15) becomes `await asyncio.sleep`, and the module
+    // gets `import asyncio` before its first statement.
+    assert_eq!(
+        finding["fix"],
+        serde_json::json!({
+            "title": "Replace with `await asyncio.sleep(...)`",
+            "edits": [
+                {"line": 1, "column": 1, "end_line": 1, "end_column": 1, "content": "import asyncio\n"},
+                {"line": 5, "column": 5, "end_line": 5, "end_column": 15, "content": "await asyncio.sleep"},
+            ]
+        })
+    );
 }
 
 #[test]
@@ -586,7 +599,7 @@ fn syntax_error_is_one_al000_and_other_files_are_still_linted() {
     write(
         dir.path(),
         "bad.py",
-        "import time\n\n\ndef broken(:\n    pass\n",
+        "import asyncio\n\n\ndef broken(:\n    pass\n",
     );
     write(dir.path(), "good.py", MIXED);
     let output = asynclint(dir.path(), &["check", "--format", "json", "."]);
@@ -618,7 +631,7 @@ fn syntax_error_in_concise_format_has_its_line() {
     write(
         dir.path(),
         "bad.py",
-        "import time\n\n\ndef broken(:\n    pass\n",
+        "import asyncio\n\n\ndef broken(:\n    pass\n",
     );
     let output = asynclint(dir.path(), &["check", "--format", "concise", "."]);
     assert_exit(&output, 1);
@@ -950,7 +963,7 @@ fn select_of_an_absent_rule_exits_0() {
 #[test]
 fn select_still_reports_syntax_errors() {
     let dir = TempDir::new().unwrap();
-    write(dir.path(), "bad.py", "def broken(:\n");
+    write(dir.path(), "bad.py", "async def broken(:\n");
     let output = asynclint(
         dir.path(),
         &["check", "--format", "concise", "--select", "AL201", "."],
@@ -1087,7 +1100,11 @@ fn rust_target_directory_is_skipped() {
 #[test]
 fn rust_syntax_error_is_one_al000_with_its_position_and_other_files_go_on() {
     let dir = TempDir::new().unwrap();
-    write(dir.path(), "bad.rs", "fn ok() {}\n\nfn broken( {\n}\n");
+    write(
+        dir.path(),
+        "bad.rs",
+        "async fn ok() {}\n\nfn broken( {\n}\n",
+    );
     write(dir.path(), "good.rs", RUST_SLEEPY);
     let output = asynclint(dir.path(), &["check", "--format", "json", "."]);
     assert_exit(&output, 1);

@@ -2,10 +2,13 @@
 //! is separate so the CLI can send it to stderr.
 
 mod concise;
+mod github;
 mod json;
+pub mod sarif;
 mod text;
 
 use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
 
 use std::collections::BTreeMap;
 
@@ -20,6 +23,10 @@ pub enum Format {
     Concise,
     /// A JSON array of findings.
     Json,
+    /// A SARIF 2.1.0 log (GitHub code scanning and other viewers).
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per finding.
+    Github,
 }
 
 pub fn write(
@@ -32,7 +39,24 @@ pub fn write(
         Format::Text => text::write(report, color, out),
         Format::Concise => concise::write(report, out),
         Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, out),
     }
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system (the path may not exist).
+fn normalize(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
 }
 
 /// Findings per rule, most frequent first: `    3  AL201  blocking-sleep` per line, or
@@ -57,7 +81,9 @@ pub fn write_statistics(format: Format, report: &RunReport, out: &mut dyn Write)
             serde_json::to_writer_pretty(&mut *out, &rows)?;
             writeln!(out)
         }
-        Format::Text | Format::Concise => {
+        // The CLI refuses `--statistics` with the SARIF and GitHub formats, which have
+        // no place for counts; should they reach here, they get the plain rows.
+        Format::Text | Format::Concise | Format::Sarif | Format::Github => {
             for (rule, count) in rows {
                 writeln!(out, "{count:>5}  {}  {}", rule.code(), rule.name())?;
             }

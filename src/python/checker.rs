@@ -9,7 +9,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::rules;
 use super::semantic::Semantic;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::registry::Rule;
 use crate::settings::Settings;
 
@@ -25,6 +25,8 @@ pub struct Checker<'a> {
     pub limiters: usize,
     /// Enclosing `for` loops of the current function, innermost last.
     pub loops: Vec<&'a ast::StmtFor>,
+    /// The module's top-level statements, for fixes that add an import.
+    pub module: &'a [Stmt],
 }
 
 impl<'a> Checker<'a> {
@@ -37,6 +39,7 @@ impl<'a> Checker<'a> {
             offloaded: 0,
             limiters: 0,
             loops: Vec::new(),
+            module: &[],
         }
     }
 
@@ -50,10 +53,23 @@ impl<'a> Checker<'a> {
     }
 
     pub fn report(&mut self, rule: Rule, range: TextRange, message: String, help: String) {
+        self.report_with_fix(rule, range, message, help, None);
+    }
+
+    /// Reports a finding with the rewrite that resolves it, where one is safe.
+    pub fn report_with_fix(
+        &mut self,
+        rule: Rule,
+        range: TextRange,
+        message: String,
+        help: String,
+        fix: Option<Fix>,
+    ) {
         if self.enabled(rule) {
             self.diagnostics.push(
                 Diagnostic::new(rule, range.start().into(), range.end().into(), message)
-                    .with_help(help),
+                    .with_help(help)
+                    .with_fix(fix),
             );
         }
     }
@@ -83,6 +99,7 @@ impl<'a> Checker<'a> {
     }
 
     pub fn check_module(&mut self, body: &'a [Stmt]) {
+        self.module = body;
         self.visit_body(body);
     }
 

@@ -2,6 +2,7 @@
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
+use ruff_text_size::Ranged;
 
 use super::checker::Checker;
 
@@ -98,4 +99,19 @@ pub fn int_literal(expr: &Expr) -> Option<u64> {
 /// The name of a function, for messages: `fetch` or `<module>`.
 pub fn function_label(def: Option<&ast::StmtFunctionDef>) -> String {
     def.map_or_else(|| "<module>".to_string(), |def| format!("`{}`", def.name))
+}
+
+/// Where a fix can add `import NAME` as a line of its own: at the start of the first
+/// top-level statement after the module docstring and `from __future__` imports (which
+/// must stay first). `None` when that statement does not start its line.
+pub fn import_insertion_point(module: &[Stmt], source: &str) -> Option<usize> {
+    let is_docstring =
+        |stmt: &Stmt| matches!(stmt, Stmt::Expr(expr) if expr.value.is_string_literal_expr());
+    let is_future_import = |stmt: &Stmt| matches!(stmt, Stmt::ImportFrom(from) if from.module.as_ref().is_some_and(|m| m.as_str() == "__future__"));
+    let mut statements = module.iter().peekable();
+    statements.next_if(|stmt| is_docstring(stmt));
+    let first = statements.find(|stmt| !is_future_import(stmt))?;
+    let at: usize = first.start().into();
+    let starts_line = at == 0 || source[..at].ends_with(['\n', '\r']);
+    starts_line.then_some(at)
 }

@@ -6,7 +6,7 @@
 //! classes with their methods, bases and attribute origins, and module-level imports
 //! for re-exports). It never holds ASTs.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
@@ -39,7 +39,7 @@ pub struct FunctionInfo {
     pub raises: bool,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClassInfo {
     /// Base classes as qualified names, resolved through the module's imports.
     pub bases: Vec<String>,
@@ -50,7 +50,7 @@ pub struct ClassInfo {
 }
 
 /// The summary of one module, as the index stores it.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ModuleSummary {
     /// Dotted module name, e.g. `shop.client`.
     pub name: String,
@@ -63,6 +63,23 @@ pub struct ModuleSummary {
 }
 
 impl ModuleSummary {
+    /// Merges another file's summary of the same module name into this one,
+    /// conservatively: a function counts as `async` only if every file says so.
+    pub fn merge(&mut self, other: ModuleSummary) {
+        for (name, info) in other.functions {
+            self.functions
+                .entry(name)
+                .and_modify(|known| known.is_async &= info.is_async)
+                .or_insert(info);
+        }
+        for (name, class) in other.classes {
+            self.classes.entry(name).or_insert(class);
+        }
+        for (name, target) in other.imports {
+            self.imports.entry(name).or_insert(target);
+        }
+    }
+
     /// Summarizes a parsed module.
     pub fn new(name: &str, is_package: bool, body: &[Stmt]) -> Self {
         let mut summary = ModuleSummary {
@@ -84,7 +101,7 @@ impl ModuleSummary {
     }
 
     fn collect_definitions(&mut self, body: &[Stmt]) {
-        let mut functions: HashMap<String, FunctionInfo> = HashMap::new();
+        let mut functions: HashMap<String, FunctionInfo> = HashMap::default();
         for stmt in top_level_statements(body) {
             match stmt {
                 Stmt::FunctionDef(def) => merge_function(&mut functions, def, self),
@@ -489,9 +506,40 @@ fn push_child_blocks<'a>(stmt: &'a Stmt, stack: &mut Vec<&'a Stmt>, into_functio
 }
 
 /// Every module summary of the project, by dotted module name.
-#[derive(Debug, Default)]
+///
+/// A module is either summarized when it is added ([`ProjectIndex::insert`], for an
+/// editor buffer or a single text), or registered with a loader and summarized the
+/// first time a lookup reaches it ([`ProjectIndex::register`]): most modules of a large
+/// project are never consulted, and parsing them all up front would cost as much as
+/// linting them.
+#[derive(Default)]
 pub struct ProjectIndex {
-    modules: HashMap<String, ModuleSummary>,
+    modules: HashMap<String, Entry>,
+    /// Every name a coroutine function of the project (or of asyncio) can be called
+    /// by, when the whole project was scanned: a call by any other name cannot create
+    /// a coroutine, so it needs no resolution. `None`: unknown, resolve every call.
+    coroutine_names: Option<HashSet<String>>,
+}
+
+enum Entry {
+    Ready(ModuleSummary),
+    Lazy(LazyModule),
+}
+
+/// Summarizes a module on demand: `None` when it cannot be read or parsed.
+pub type Loader = Box<dyn Fn() -> Option<ModuleSummary> + Send + Sync>;
+
+struct LazyModule {
+    load: Loader,
+    summary: std::sync::OnceLock<Option<ModuleSummary>>,
+}
+
+impl std::fmt::Debug for ProjectIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProjectIndex")
+            .field("modules", &self.modules.len())
+            .finish()
+    }
 }
 
 /// Something a qualified name resolved to.
@@ -508,25 +556,35 @@ impl ProjectIndex {
     /// every file that defines it says so.
     pub fn insert(&mut self, summary: ModuleSummary) {
         match self.modules.get_mut(&summary.name) {
-            None => {
-                self.modules.insert(summary.name.clone(), summary);
-            }
-            Some(known) => {
-                for (name, info) in summary.functions {
-                    known
-                        .functions
-                        .entry(name)
-                        .and_modify(|k| k.is_async &= info.is_async)
-                        .or_insert(info);
-                }
-                for (name, class) in summary.classes {
-                    known.classes.entry(name).or_insert(class);
-                }
-                for (name, target) in summary.imports {
-                    known.imports.entry(name).or_insert(target);
-                }
+            Some(Entry::Ready(known)) => known.merge(summary),
+            _ => {
+                self.modules
+                    .insert(summary.name.clone(), Entry::Ready(summary));
             }
         }
+    }
+
+    /// Registers a module by name, to be summarized by `load` when first looked up.
+    /// The loader merges the files that share the name itself.
+    pub fn register(&mut self, name: String, load: Loader) {
+        let lazy = LazyModule {
+            load,
+            summary: std::sync::OnceLock::new(),
+        };
+        self.modules.insert(name, Entry::Lazy(lazy));
+    }
+
+    /// Declares every name a coroutine function of the project can be called by.
+    pub fn set_coroutine_names(&mut self, names: HashSet<String>) {
+        self.coroutine_names = Some(names);
+    }
+
+    /// Can a call whose callee ends in `name` (`name(..)`, `obj.name(..)`) create a
+    /// coroutine? Always true when the names are unknown.
+    pub fn may_name_coroutine(&self, name: &str) -> bool {
+        self.coroutine_names
+            .as_ref()
+            .is_none_or(|names| names.contains(name))
     }
 
     pub fn len(&self) -> usize {
@@ -538,7 +596,10 @@ impl ProjectIndex {
     }
 
     pub fn module(&self, name: &str) -> Option<&ModuleSummary> {
-        self.modules.get(name)
+        match self.modules.get(name)? {
+            Entry::Ready(summary) => Some(summary),
+            Entry::Lazy(lazy) => lazy.summary.get_or_init(&lazy.load).as_ref(),
+        }
     }
 }
 

@@ -6,6 +6,7 @@ pub mod helpers;
 pub mod index;
 pub mod nesting;
 pub mod rules;
+pub mod scan;
 pub mod semantic;
 
 use ruff_python_ast::{ModModule, PySourceType, Stmt};

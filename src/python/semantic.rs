@@ -5,8 +5,8 @@
 //! callee?" (`time.sleep` for `t.sleep` after `import time as t`) or "what produced
 //! this value?" (`threading.Lock` for `self._lock`).
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
@@ -108,7 +108,7 @@ impl<'a> Semantic<'a> {
         let mut scope = Scope {
             kind: ScopeKind::Module,
             qualified: modules.local.name.clone(),
-            bindings: HashMap::new(),
+            bindings: HashMap::default(),
         };
         semantic.collect_block(&mut scope, body);
         semantic.scopes.push(scope);
@@ -136,7 +136,7 @@ impl<'a> Semantic<'a> {
         let mut scope = Scope {
             kind: ScopeKind::Function(def),
             qualified,
-            bindings: HashMap::new(),
+            bindings: HashMap::default(),
         };
         bind_parameters(&mut scope, &def.parameters, enclosing_class);
         let globals = declared_globals(&def.body);
@@ -153,7 +153,7 @@ impl<'a> Semantic<'a> {
         let mut scope = Scope {
             kind: ScopeKind::Class(class),
             qualified,
-            bindings: HashMap::new(),
+            bindings: HashMap::default(),
         };
         self.collect_block(&mut scope, &class.body);
         self.scopes.push(scope);
@@ -163,7 +163,7 @@ impl<'a> Semantic<'a> {
         let mut scope = Scope {
             kind: ScopeKind::Lambda,
             qualified: nested_name(&self.current().qualified, "<lambda>"),
-            bindings: HashMap::new(),
+            bindings: HashMap::default(),
         };
         if let Some(parameters) = &lambda.parameters {
             bind_parameters(&mut scope, parameters, None);

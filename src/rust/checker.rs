@@ -2,7 +2,7 @@
 //! per-item loops in step with the tree (pushed and popped here, nowhere else) and
 //! hands each statement, call and block to the rules that care about it.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
@@ -16,7 +16,7 @@ use super::paths;
 use super::rules;
 use super::scope::{Local, Scopes};
 use super::ParsedFile;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::registry::Rule;
 use crate::settings::Settings;
 
@@ -124,10 +124,25 @@ impl<'a> Checker<'a> {
     }
 
     pub fn report(&mut self, rule: Rule, span: Span, message: String, help: String) {
+        self.report_with_fix(rule, span, message, help, None);
+    }
+
+    /// Reports a finding with the rewrite that resolves it, where one is safe.
+    pub fn report_with_fix(
+        &mut self,
+        rule: Rule,
+        span: Span,
+        message: String,
+        help: String,
+        fix: Option<Fix>,
+    ) {
         if self.enabled(rule) {
             let (start, end) = self.parsed.range(span);
-            self.diagnostics
-                .push(Diagnostic::new(rule, start, end, message).with_help(help));
+            self.diagnostics.push(
+                Diagnostic::new(rule, start, end, message)
+                    .with_help(help)
+                    .with_fix(fix),
+            );
         }
     }
 
@@ -256,7 +271,7 @@ impl<'a> Checker<'a> {
         self.frames.push(Frame {
             is_async,
             is_function,
-            aborted: HashSet::new(),
+            aborted: HashSet::default(),
         });
         visit(self);
         self.frames.pop();

@@ -1,7 +1,7 @@
 //! The crate index: the functions of every scanned crate, collected in a first pass
 //! so that a call in one file can be resolved to an `async fn` defined in another.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
 
 use syn::visit::Visit;
@@ -26,7 +26,7 @@ pub struct FnSummary {
 }
 
 /// The functions of one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileSummary {
     pub crate_key: PathBuf,
     pub functions: Vec<FnSummary>,
@@ -246,6 +246,15 @@ impl CrateIndex {
                 .or_default()
                 .push(function);
         }
+    }
+
+    /// The names of every future-returning function of every crate.
+    pub fn future_fn_names(&self) -> impl Iterator<Item = &str> {
+        self.crates
+            .values()
+            .flat_map(|functions| functions.values().flatten())
+            .filter(|function| function.returns_future)
+            .map(|function| function.name.as_str())
     }
 
     /// Every function named `name` in the crate `crate_key`.

@@ -3,7 +3,7 @@
 //! canonical string: `std::thread::sleep`, or `crate::net::fetch` for the crate's
 //! own items.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// What the rules know about a local binding (`let`, parameter, loop variable).
 #[derive(Clone, Debug, Default)]
@@ -221,7 +221,7 @@ impl Scopes {
             .iter()
             .rev()
             .find(|scope| scope.is_module)
-            .map_or_else(|| EMPTY.get_or_init(HashSet::new), |scope| &scope.items)
+            .map_or_else(|| EMPTY.get_or_init(HashSet::default), |scope| &scope.items)
     }
 
     fn top(&mut self) -> &mut Scope {

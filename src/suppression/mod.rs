@@ -12,6 +12,9 @@
 //! nothing, name no known rule, or cannot take effect are reported.
 
 mod comments;
+mod edit;
+
+pub use edit::ignore_fix;
 
 use std::ops::Range;
 
@@ -63,8 +66,16 @@ pub fn apply(
 fn may_have_directives(language: Language, source: &str) -> bool {
     let bytes = source.as_bytes();
     memchr::memmem::find(bytes, b"asynclint:").is_some()
-        || (language == Language::Python
-            && bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"noqa")))
+        || (language == Language::Python && contains_noqa(bytes))
+}
+
+/// `noqa` in any case, found from its first letter.
+fn contains_noqa(bytes: &[u8]) -> bool {
+    memchr::memchr2_iter(b'n', b'N', bytes).any(|at| {
+        bytes
+            .get(at..at + 4)
+            .is_some_and(|word| word.eq_ignore_ascii_case(b"noqa"))
+    })
 }
 
 /// One rule named in a suppression comment, as written.
@@ -342,19 +353,7 @@ fn noqa_scope(after: &str, offset: usize) -> Option<Scope> {
     };
     let mut entries = Vec::new();
     let mut foreign = 0;
-    let mut after_comma = true;
-    let mut at = 0;
-    while at < list.len() {
-        let rest = &list[at..];
-        let token_len = rest
-            .find(|c: char| c == ',' || c.is_whitespace())
-            .unwrap_or(rest.len());
-        if token_len == 0 {
-            after_comma |= rest.starts_with(',');
-            at += rest.chars().next().map_or(1, char::len_utf8);
-            continue;
-        }
-        let token = &rest[..token_len];
+    for (at, token, after_comma) in list_tokens(list) {
         // A name must start the list or follow a comma, so that prose after the codes
         // (`# noqa: AL201 non-blocking in tests`) is not read as a rule.
         match classify(token) {
@@ -363,14 +362,38 @@ fn noqa_scope(after: &str, offset: usize) -> Option<Scope> {
             Token::Foreign => foreign += 1,
             Token::Name | Token::Other => break,
         }
-        after_comma = false;
-        at += token_len;
     }
     match (entries.is_empty(), foreign) {
         (false, _) => Some(Scope::Rules(entries)),
         (true, 0) => Some(Scope::EveryRule { used: false }),
         (true, _) => None,
     }
+}
+
+/// The words of a noqa rule list (`AL201, E501 reason`), split at commas and
+/// whitespace: each with its byte offset in `list` and whether it starts the list or
+/// follows a comma.
+fn list_tokens(list: &str) -> impl Iterator<Item = (usize, &str, bool)> + '_ {
+    let mut at = 0;
+    let mut after_comma = true;
+    std::iter::from_fn(move || {
+        while at < list.len() {
+            let rest = &list[at..];
+            let token_len = rest
+                .find(|c: char| c == ',' || c.is_whitespace())
+                .unwrap_or(rest.len());
+            if token_len == 0 {
+                after_comma |= rest.starts_with(',');
+                at += rest.chars().next().map_or(1, char::len_utf8);
+                continue;
+            }
+            let token = (at, &rest[..token_len], after_comma);
+            after_comma = false;
+            at += token_len;
+            return Some(token);
+        }
+        None
+    })
 }
 
 fn entry(text: &str, start: usize) -> Entry {

@@ -64,19 +64,26 @@ fn report(checker: &mut Checker, call: &ast::ExprCall, message: String) {
 
 /// If this call starts a task whose handle must be kept, the factory as written.
 pub fn task_factory(checker: &Checker, call: &ast::ExprCall) -> Option<String> {
-    let written = checker.text(&*call.func).to_string();
+    let written = || checker.text(&*call.func).to_string();
+    match &*call.func {
+        // Every factory, on asyncio or on a loop, is called by its own name as an
+        // attribute; only a bare name can be an alias (`from asyncio import
+        // create_task as spawn`).
+        Expr::Attribute(attr) if !matches!(attr.attr.as_str(), "create_task" | "ensure_future") => {
+            return None;
+        }
+        Expr::Name(_) | Expr::Attribute(_) => {}
+        _ => return None,
+    }
     if let Some(qualified) = checker.semantic.qualified_name(&call.func) {
         if TASK_FACTORIES.contains(&qualified.as_str()) {
-            return Some(written);
+            return Some(written());
         }
     }
     let Expr::Attribute(attr) = &*call.func else {
         return None;
     };
-    if !matches!(attr.attr.as_str(), "create_task" | "ensure_future") {
-        return None;
-    }
-    is_event_loop(checker, &attr.value).then_some(written)
+    is_event_loop(checker, &attr.value).then(written)
 }
 
 /// Is this expression visibly an event loop (not a `TaskGroup`)?

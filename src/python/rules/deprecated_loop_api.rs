@@ -5,6 +5,7 @@
 use ruff_python_ast::{self as ast, Expr};
 use ruff_text_size::Ranged;
 
+use crate::diagnostic::{Edit, Fix};
 use crate::python::checker::Checker;
 use crate::registry::Rule;
 
@@ -26,18 +27,40 @@ pub fn call(checker: &mut Checker, call: &ast::ExprCall, callee: Option<&str>) {
 
 fn get_event_loop(checker: &mut Checker, call: &ast::ExprCall) {
     let written = checker.text(call);
-    let (message, help) = if checker.semantic.in_async_function() {
+    let (message, help, fix) = if checker.semantic.in_async_function() {
         (
             format!("`{written}` inside a coroutine: it is a deprecated way to reach the loop that is already running"),
             "use `asyncio.get_running_loop()`".to_string(),
+            running_loop_instead(call),
         )
     } else {
         (
             format!("`{written}` is deprecated outside a running loop (Python 3.10+) and may create a loop that nothing closes"),
             "call `asyncio.get_running_loop()` from code that runs on the loop (coroutines, callbacks, protocol constructors), or pass the loop in; at a program's entry point use `asyncio.run(main())`".to_string(),
+            None,
         )
     };
-    checker.report(Rule::DeprecatedLoopApi, call.range(), message, help);
+    checker.report_with_fix(Rule::DeprecatedLoopApi, call.range(), message, help, fix);
+}
+
+/// `asyncio.get_event_loop()` → `asyncio.get_running_loop()` inside a coroutine, where
+/// the two return the same loop. Only the attribute spelling: a bare
+/// `get_event_loop()` would need a new import.
+fn running_loop_instead(call: &ast::ExprCall) -> Option<Fix> {
+    let Expr::Attribute(attr) = &*call.func else {
+        return None;
+    };
+    let no_arguments = call.arguments.args.is_empty() && call.arguments.keywords.is_empty();
+    no_arguments.then(|| {
+        Fix::new(
+            "Replace with `get_running_loop()`",
+            vec![Edit::replace(
+                attr.attr.start().into(),
+                attr.attr.end().into(),
+                "get_running_loop",
+            )],
+        )
+    })
 }
 
 /// `asyncio.set_event_loop(loop)` where `loop` came from `asyncio.new_event_loop()`.

@@ -2,7 +2,7 @@
 //! does not re-raise, or a `return`/`break`/`continue` in a `finally:` of a coroutine.
 //! Either way the task keeps running after it was told to stop.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};

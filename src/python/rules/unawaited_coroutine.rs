@@ -7,12 +7,13 @@
 use ruff_python_ast::{self as ast, BoolOp, Expr, UnaryOp};
 use ruff_text_size::Ranged;
 
+use crate::diagnostic::{Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::helpers::unread_call_result;
 use crate::registry::Rule;
 
 /// asyncio functions that return a coroutine (not a future or a task).
-const ASYNCIO_COROUTINE_FUNCTIONS: &[&str] = &[
+pub const ASYNCIO_COROUTINE_FUNCTIONS: &[&str] = &[
     "asyncio.sleep",
     "asyncio.wait_for",
     "asyncio.wait",
@@ -32,14 +33,24 @@ pub fn expression_statement(checker: &mut Checker, stmt: &ast::StmtExpr) {
     };
     if let Some(callee) = coroutine_callee(checker, call) {
         report(checker, call, &callee, Usage::Dropped);
-    } else if checker.semantic.qualified_name(&call.func).as_deref() == Some("asyncio.gather") {
-        checker.report(
+    } else if is_gather(checker, call) {
+        checker.report_with_fix(
             Rule::UnawaitedCoroutine,
             call.range(),
             format!("`{}(...)` is never awaited: the gathered coroutines do not run to completion and their errors are lost", checker.text(&*call.func)),
             format!("write `await {}`", checker.text(call)),
+            add_await(checker, call),
         );
     }
+}
+
+fn is_gather(checker: &Checker, call: &ast::ExprCall) -> bool {
+    let spelled_gather = match &*call.func {
+        Expr::Attribute(attr) => attr.attr.as_str() == "gather",
+        _ => true,
+    };
+    spelled_gather
+        && checker.semantic.qualified_name(&call.func).as_deref() == Some("asyncio.gather")
 }
 
 /// `if is_ready():`, `while not done():`, `assert f()`: a coroutine object is truthy.
@@ -96,11 +107,33 @@ fn report(checker: &mut Checker, call: &ast::ExprCall, callee: &str, usage: Usag
             format!("await it: `{name} = await {call_text}`"),
         ),
     };
-    checker.report(Rule::UnawaitedCoroutine, call.range(), message, help);
+    let fix = add_await(checker, call);
+    checker.report_with_fix(Rule::UnawaitedCoroutine, call.range(), message, help, fix);
+}
+
+/// `fetch()` → `await fetch()`, where `await` is allowed: inside an `async def`. Every
+/// call reported here is a whole operand (a statement, a condition, an assigned
+/// value), so the `await` applies to exactly this call.
+fn add_await(checker: &Checker, call: &ast::ExprCall) -> Option<Fix> {
+    checker.semantic.in_async_function().then(|| {
+        Fix::new(
+            "Add `await`",
+            vec![Edit::insert(call.start().into(), "await ")],
+        )
+    })
 }
 
 /// If this call creates a coroutine, the callee as written in the source.
 fn coroutine_callee(checker: &Checker, call: &ast::ExprCall) -> Option<String> {
+    let last_name = match &*call.func {
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attr) => Some(attr.attr.as_str()),
+        _ => None,
+    };
+    // Resolving a callee is the expensive part; most calls cannot be coroutines.
+    if last_name.is_some_and(|name| !checker.semantic.modules.index.may_name_coroutine(name)) {
+        return None;
+    }
     let is_coroutine_function = match checker.semantic.function(&call.func) {
         Some(function) => function.is_async,
         None => checker

@@ -1,0 +1,87 @@
+//! The byte prefilter must never change what is found: every fixture, linted with and
+//! without it, gives byte-identical output; and the prefilter really does skip files.
+
+mod common;
+
+use std::path::Path;
+
+use common::{assert_exit, asynclint, stdout, write};
+use tempfile::TempDir;
+
+fn fixtures() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
+}
+
+fn check(dir: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "check",
+        "--isolated",
+        "--format",
+        "json",
+        "--report-unused-suppressions",
+    ];
+    args.extend_from_slice(extra);
+    args.push(".");
+    stdout(&asynclint(dir, &args))
+}
+
+#[test]
+fn fixtures_give_the_same_findings_with_and_without_the_prefilter() {
+    let filtered = check(fixtures(), &[]);
+    let unfiltered = check(fixtures(), &["--no-prefilter"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&filtered).unwrap();
+    assert!(findings.len() > 100, "the fixtures have many findings");
+    assert_eq!(filtered, unfiltered);
+}
+
+#[test]
+fn a_coroutine_called_from_a_file_without_any_async_word_is_still_found() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "lib.py", "async def fetch():\n    return 1\n");
+    write(
+        dir.path(),
+        "use.py",
+        "from lib import fetch as get\n\n\ndef main():\n    get()\n    ok = get()\n    if get():\n        pass\n",
+    );
+    write(
+        dir.path(),
+        "passes_it_on.py",
+        "from lib import fetch\n\n\ndef main(run):\n    return run(fetch())\n",
+    );
+    for extra in [&[][..], &["--no-prefilter"][..]] {
+        let output = asynclint(
+            dir.path(),
+            &[
+                &["check", "--isolated", "--format", "concise"][..],
+                extra,
+                &["."],
+            ]
+            .concat(),
+        );
+        assert_exit(&output, 1);
+        let lines: Vec<String> = stdout(&output)
+            .lines()
+            .map(|line| line.split(' ').take(2).collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "use.py:5:5: AL101",
+                "use.py:6:10: AL101",
+                "use.py:7:8: AL101"
+            ],
+            "with {extra:?}"
+        );
+    }
+}
+
+#[test]
+fn a_file_that_cannot_have_findings_is_not_parsed() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "broken.py", "import os\n\ndef broken(:\n");
+    let output = asynclint(dir.path(), &["check", "--isolated", "."]);
+    assert_exit(&output, 0);
+    let output = asynclint(dir.path(), &["check", "--isolated", "--no-prefilter", "."]);
+    assert_exit(&output, 1);
+    assert!(stdout(&output).contains("AL000"), "{}", stdout(&output));
+}
