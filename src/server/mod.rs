@@ -212,6 +212,47 @@ mod tests {
         );
     }
 
+    /// A client may name any path as changed on disk, or open and close a buffer for
+    /// any path: the server reads only what a regular file held, never from a pipe
+    /// (whose `open` blocks until someone writes) or a device (`/dev/zero` never
+    /// ends).
+    #[cfg(unix)]
+    #[test]
+    fn files_that_are_not_regular_files_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.py");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let fifo_uri = format!("file://{}", fifo.display());
+        // The pipe first: without the fix the session blocks on it (and the test
+        // fails at its timeout) before it could start reading `/dev/zero`.
+        let input = [
+            request(1, "initialize", json!({"capabilities": {}})),
+            notification("initialized", json!({})),
+            notification(
+                "workspace/didChangeWatchedFiles",
+                json!({"changes": [{"uri": fifo_uri, "type": 2}, {"uri": "file:///dev/zero", "type": 2}]}),
+            ),
+            notification(
+                "textDocument/didOpen",
+                json!({"textDocument": {"uri": fifo_uri, "languageId": "python", "version": 1, "text": "x = 1\n"}}),
+            ),
+            notification("textDocument/didClose", json!({"textDocument": {"uri": fifo_uri}})),
+            request(2, "shutdown", Value::Null),
+            notification("exit", Value::Null),
+        ]
+        .concat();
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || sender.send(serve_bytes(&input)));
+        let served = receiver
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the session ends");
+        assert_eq!(served.status, 0, "{served:#?}");
+    }
+
     #[test]
     fn the_end_of_the_input_ends_the_session_with_status_1() {
         let input = [
