@@ -155,21 +155,35 @@ fn walk_directory(root: &Path, exclude: &Exclude, found: &mut Discovered) {
 
 /// `./pkg/mod.py` → `pkg/mod.py`: paths under the default `.` read as users type them.
 fn clean(path: &Path) -> PathBuf {
-    path.strip_prefix(".")
-        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    match path.strip_prefix(".") {
+        Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(relative) => relative.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
 }
 
 fn walk_error(root: &Path, error: ignore::Error) -> WalkError {
     let path = clean(&error_path(&error).unwrap_or_else(|| root.to_path_buf()));
-    let message = match (&error, error.io_error()) {
-        (ignore::Error::Loop { ancestor, .. }, _) => format!(
+    let message = match (loop_ancestor(&error), error.io_error()) {
+        (Some(ancestor), _) => format!(
             "symbolic link loop back to {}; not followed",
             clean(ancestor).display()
         ),
-        (_, Some(io_error)) => describe_io_error(&path, io_error),
-        (other, None) => other.to_string(),
+        (None, Some(io_error)) => describe_io_error(&path, io_error),
+        (None, None) => error.to_string(),
     };
     WalkError { path, message }
+}
+
+/// The directory a symbolic link loops back to, however the walker wrapped the error.
+fn loop_ancestor(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::Loop { ancestor, .. } => Some(ancestor),
+        ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => loop_ancestor(err),
+        _ => None,
+    }
 }
 
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {
@@ -188,6 +202,17 @@ fn describe_io_error(path: &Path, error: &std::io::Error) -> String {
         }
         std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => error.to_string(),
+        // The walker wraps the system's error in its own ("IO error for operation
+        // on PATH: ..."); the path is printed already, the system's reason is enough.
+        _ => innermost(error).to_string(),
+    }
+}
+
+fn innermost<'e>(
+    error: &'e (dyn std::error::Error + 'static),
+) -> &'e (dyn std::error::Error + 'static) {
+    match error.source() {
+        Some(source) => innermost(source),
+        None => error,
     }
 }

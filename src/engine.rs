@@ -152,6 +152,20 @@ fn worker_pool() -> rayon::ThreadPool {
         .expect("cannot start worker threads")
 }
 
+/// Runs `work` on a thread with a worker's large stack: linting recurses as deep as
+/// the file nests, so callers outside a run (the editor server, a fuzzer) lint there.
+/// A panic in `work` is resumed in the caller.
+pub fn on_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(WORKER_STACK_BYTES)
+            .spawn_scoped(scope, work)
+            .expect("cannot start a thread for linting")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
 /// Lints `paths` with the same settings for every file and no configuration file.
 pub fn run(paths: &[PathBuf], settings: &Settings) -> RunReport {
     run_configured(paths, &Configuration::fixed(settings.clone()))
@@ -698,8 +712,12 @@ fn root_relative_module(file: &SourceFile) -> Option<String> {
 
 /// Lints one file's text on its own (no project index, no configuration file) with its
 /// suppression comments applied, as a file of a run would be: for the catalog's
-/// examples and other single-snippet callers.
+/// examples and other single-snippet callers. It runs on a large stack of its own.
 pub fn lint_text(language: Language, source: &str, settings: &Settings) -> Vec<Diagnostic> {
+    on_large_stack(|| lint_text_here(language, source, settings))
+}
+
+fn lint_text_here(language: Language, source: &str, settings: &Settings) -> Vec<Diagnostic> {
     let place = match language {
         Language::Python => Place::Python(ModuleName {
             dotted: "example".to_string(),

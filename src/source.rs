@@ -49,12 +49,14 @@ impl LineIndex {
         self.line_starts.len()
     }
 
-    /// Converts a byte offset into a 1-based line and character column.
+    /// Converts a byte offset into a 1-based line and character column. An offset
+    /// inside a line's `\r\n` is the end of that line.
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.line_starts[line];
-        let column = text[start..offset].chars().count() + 1;
+        let end = start + self.line_text(text, line).len();
+        let column = text[start..offset.min(end)].chars().count() + 1;
         Position {
             line: line + 1,
             column,
@@ -173,6 +175,16 @@ mod tests {
         let c = text.find('c').unwrap();
         assert_eq!(index.position(text, c), Position { line: 3, column: 1 });
         assert_eq!(index.line_text(text, 1), "bé = x");
+    }
+
+    #[test]
+    fn an_offset_inside_a_line_ending_is_the_end_of_the_line() {
+        let text = "ab\r\ncd";
+        let index = LineIndex::new(text);
+        let end_of_first = Position { line: 1, column: 3 };
+        assert_eq!(index.position(text, 2), end_of_first);
+        assert_eq!(index.position(text, 3), end_of_first);
+        assert_eq!(index.position(text, 4), Position { line: 2, column: 1 });
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The human report, rendered with ariadne: location, snippet, underline, help.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source};
@@ -15,7 +16,10 @@ pub fn write(report: &RunReport, color: bool, out: &mut dyn Write) -> io::Result
     for file in &report.files {
         let path = file.path.display().to_string();
         // One source cache per file: ariadne splits the text into lines once.
-        let mut cache = (path.clone(), Source::from(file.source.as_str()));
+        let mut cache = (
+            path.clone(),
+            Source::from(with_line_breaks_only(&file.source)),
+        );
         for located in &file.diagnostics {
             if file.source.is_empty() {
                 write_without_source(&path, located, out)?;
@@ -93,4 +97,44 @@ fn char_span(text: &str, start: usize, end: usize) -> std::ops::Range<usize> {
             .map_or(start, |c| start + c.len_utf8());
     }
     start..end
+}
+
+/// The text with the characters ariadne takes for line breaks but Python and Rust do
+/// not (vertical tab, form feed, U+0085, U+2028, U+2029) replaced by spaces of the
+/// same UTF-8 length, so ariadne's line and column agree with the other formats.
+fn with_line_breaks_only(text: &str) -> Cow<'_, str> {
+    let stand_in = |c: char| match c {
+        '\x0B' | '\x0C' => Some(" "),
+        '\u{85}' => Some("\u{A0}"),
+        '\u{2028}' | '\u{2029}' => Some("\u{2002}"),
+        _ => None,
+    };
+    if !text.chars().any(|c| stand_in(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let mut replaced = String::with_capacity(text.len());
+    for c in text.chars() {
+        match stand_in(c) {
+            Some(space) => replaced.push_str(space),
+            None => replaced.push(c),
+        }
+    }
+    Cow::Owned(replaced)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_real_line_breaks_stay_and_byte_offsets_do_not_move() {
+        let text = "a\x0Cb\x0Bc\u{85}d\u{2028}e\u{2029}f\r\ng\rh\n";
+        let replaced = with_line_breaks_only(text);
+        assert_eq!(replaced.len(), text.len());
+        assert_eq!(replaced.chars().count(), text.chars().count());
+        // ariadne now sees the lines Python and Rust see: "a…f", "g", "h".
+        assert_eq!(Source::from(replaced.as_ref()).lines().count(), 3);
+        assert_eq!(Source::from(text).lines().count(), 8);
+        assert!(matches!(with_line_breaks_only("a\nb"), Cow::Borrowed(_)));
+    }
 }

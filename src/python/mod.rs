@@ -4,14 +4,16 @@
 pub mod checker;
 pub mod helpers;
 pub mod index;
+pub mod nesting;
 pub mod outline;
 pub mod reach;
 pub mod rules;
 pub mod scan;
 pub mod semantic;
 
-use ruff_python_ast::{ModModule, Stmt};
+use ruff_python_ast::{ModModule, PySourceType, Stmt};
 use ruff_python_parser::Parsed;
+use ruff_text_size::TextRange;
 
 use crate::diagnostic::Diagnostic;
 use crate::registry::Rule;
@@ -44,18 +46,42 @@ impl ModuleName {
     }
 }
 
-/// Parses a module, or returns the AL000 diagnostic for its first syntax error.
+/// Parses a module, or returns the AL000 diagnostic for its first syntax error, or
+/// for nesting too deep to check.
 pub fn parse(source: &str) -> Result<Parsed<ModModule>, Diagnostic> {
-    ruff_python_parser::parse_module(source).map_err(|error| {
-        let range = error.location;
-        Diagnostic::new(
-            Rule::SyntaxError,
-            range.start().into(),
-            range.end().into(),
-            format!("syntax error: {}", error.error),
-        )
-        .with_help("fix the syntax; asynclint checks a file only once Python can parse it")
-    })
+    // ruff's parser grows its own stack, so any nesting parses; what comes after
+    // (the checker's walk, dropping the tree) would not survive a deep enough tree.
+    let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
+    if let Some(range) = nesting::too_deep(parsed.tokens()) {
+        nesting::dispose(parsed);
+        return Err(too_deep(range));
+    }
+    match parsed.errors().first() {
+        None => Ok(parsed),
+        Some(error) => {
+            let range = error.location;
+            Err(Diagnostic::new(
+                Rule::SyntaxError,
+                range.start().into(),
+                range.end().into(),
+                format!("syntax error: {}", error.error),
+            )
+            .with_help("fix the syntax; asynclint checks a file only once Python can parse it"))
+        }
+    }
+}
+
+fn too_deep(range: TextRange) -> Diagnostic {
+    Diagnostic::new(
+        Rule::SyntaxError,
+        range.start().into(),
+        range.end().into(),
+        format!(
+            "nested more than {} levels deep here (brackets, blocks and operator chains); asynclint does not check a file this deep (CPython stops at 200 nested brackets and 100 indentation levels)",
+            nesting::MAX_NESTING
+        ),
+    )
+    .with_help("flatten this expression or block (Python accepts a few hundred levels), or exclude the file")
 }
 
 /// The index summary of a module's source, or `None` if it does not parse.

@@ -82,6 +82,20 @@ pub struct Semantic<'a> {
     scopes: Vec<Scope<'a>>,
 }
 
+/// Qualified names stop growing at this length. Only absurdly nested code reaches
+/// it, a name that long identifies nothing in the index anyway, and growing it with
+/// every level would take memory quadratic in the nesting depth.
+const MAX_QUALIFIED_LEN: usize = 512;
+
+/// `parent.child`, or `parent` itself once it is [`MAX_QUALIFIED_LEN`] long.
+fn nested_name(parent: &str, child: impl std::fmt::Display) -> String {
+    if parent.len() >= MAX_QUALIFIED_LEN {
+        parent.to_string()
+    } else {
+        format!("{parent}.{child}")
+    }
+}
+
 /// How deep value origins are followed (`a = b; b = c; ...`).
 const MAX_ORIGIN_DEPTH: usize = 6;
 
@@ -110,8 +124,8 @@ impl<'a> Semantic<'a> {
     pub fn push_function(&mut self, def: &'a ast::StmtFunctionDef) {
         let parent = self.current();
         let qualified = match parent.kind {
-            ScopeKind::Class(_) => format!("{}.{}", parent.qualified, def.name),
-            _ => format!("{}.{}.<locals>", parent.qualified, def.name),
+            ScopeKind::Class(_) => nested_name(&parent.qualified, &def.name),
+            _ => nested_name(&parent.qualified, format_args!("{}.<locals>", def.name)),
         };
         let enclosing_class = match parent.kind {
             ScopeKind::Class(_) if !has_decorator(def, "staticmethod") => {
@@ -135,7 +149,7 @@ impl<'a> Semantic<'a> {
 
     pub fn push_class(&mut self, class: &'a ast::StmtClassDef) {
         let parent = self.current();
-        let qualified = format!("{}.{}", parent.qualified, class.name);
+        let qualified = nested_name(&parent.qualified, &class.name);
         let mut scope = Scope {
             kind: ScopeKind::Class(class),
             qualified,
@@ -148,7 +162,7 @@ impl<'a> Semantic<'a> {
     pub fn push_lambda(&mut self, lambda: &'a ast::ExprLambda) {
         let mut scope = Scope {
             kind: ScopeKind::Lambda,
-            qualified: format!("{}.<lambda>", self.current().qualified),
+            qualified: nested_name(&self.current().qualified, "<lambda>"),
             bindings: HashMap::default(),
         };
         if let Some(parameters) = &lambda.parameters {
@@ -184,11 +198,11 @@ impl<'a> Semantic<'a> {
                     }
                 }
                 Stmt::FunctionDef(def) => {
-                    let qualified = format!("{}.{}", scope.qualified, def.name);
+                    let qualified = nested_name(&scope.qualified, &def.name);
                     scope.bind(def.name.as_str(), Binding::Function(def, qualified));
                 }
                 Stmt::ClassDef(class) => {
-                    let qualified = format!("{}.{}", scope.qualified, class.name);
+                    let qualified = nested_name(&scope.qualified, &class.name);
                     scope.bind(class.name.as_str(), Binding::Class(qualified));
                 }
                 Stmt::Assign(assign) => {
@@ -527,4 +541,24 @@ pub fn has_decorator(def: &ast::StmtFunctionDef, name: &str) -> bool {
             _ => false,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_names_stop_growing_at_the_cap() {
+        assert_eq!(nested_name("shop", "client"), "shop.client");
+        let mut name = "mod".to_string();
+        for _ in 0..10_000 {
+            name = nested_name(&name, "<lambda>");
+        }
+        assert!(
+            name.len() < MAX_QUALIFIED_LEN + "<lambda>".len() + 1,
+            "{}",
+            name.len()
+        );
+        assert!(name.starts_with("mod.<lambda>.<lambda>"));
+    }
 }

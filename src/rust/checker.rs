@@ -58,6 +58,8 @@ pub struct Checker<'a> {
     /// (`.buffer_unordered(n)`, `.buffered(n)`), or inside a collection already
     /// reported, so per-item work there is not reported again.
     limited_chains: usize,
+    /// How many macro bodies enclose the code being walked.
+    macro_depth: usize,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -82,6 +84,7 @@ impl<'a> Checker<'a> {
             frames: Vec::new(),
             loops: Vec::new(),
             limited_chains: 0,
+            macro_depth: 0,
             diagnostics: Vec::new(),
         }
     }
@@ -209,8 +212,11 @@ impl<'a> Checker<'a> {
             },
             None => return None,
         };
-        let name = *segments.last()?;
-        let parents = &segments[1..segments.len() - 1];
+        // `crate` (or `self` / `super` resolving to it) alone names no function.
+        let (name, parents) = match segments.split_last() {
+            Some((name, [_crate, parents @ ..])) => (*name, parents),
+            _ => return None,
+        };
         let owner = parents.last().filter(|p| paths::is_type_name(p));
         let matches = |function: &&FnSummary| match owner {
             Some(owner) => function.owner.as_deref() == Some(*owner),
@@ -375,6 +381,10 @@ impl<'a> Checker<'a> {
     }
 
     fn visit_macro_body(&mut self, mac: &syn::Macro) {
+        if self.macro_depth >= macros::MAX_NESTING {
+            return;
+        }
+        self.macro_depth += 1;
         match macros::parse(mac) {
             MacroBody::Exprs(exprs) => {
                 for expr in &exprs {
@@ -387,6 +397,7 @@ impl<'a> Checker<'a> {
             }
             MacroBody::Opaque => {}
         }
+        self.macro_depth -= 1;
     }
 
     fn visit_stmts(&mut self, stmts: &[Stmt]) {

@@ -37,6 +37,11 @@ const OPAQUE: &[&str] = &[
     "option_env",
 ];
 
+/// Macro bodies nested deeper than this in other macro bodies are not parsed. Each
+/// level parses again everything inside it, so the cost grows with the square of the
+/// depth (`vec![vec![vec![..]]]`), and real code nests a handful.
+pub const MAX_NESTING: usize = 16;
+
 /// Macros whose futures are awaited by the macro itself.
 pub const AWAITING: &[&str] = &["select", "select_biased", "join", "try_join", "pending"];
 

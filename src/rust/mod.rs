@@ -5,12 +5,15 @@ pub mod checker;
 pub mod index;
 pub mod location;
 pub mod macros;
+pub mod nesting;
 pub mod paths;
 pub mod rules;
 pub mod scope;
 pub mod values;
 
-use proc_macro2::Span;
+use std::str::FromStr;
+
+use proc_macro2::{Span, TokenStream};
 
 use crate::diagnostic::Diagnostic;
 use crate::registry::Rule;
@@ -38,13 +41,19 @@ fn offsets(base: usize, span: Span) -> (usize, usize) {
     (base + range.start, base + range.end)
 }
 
-/// Parses a file, or returns the AL000 diagnostic for the first error syn reports.
+/// Parses a file, or returns the AL000 diagnostic for the first error syn reports,
+/// or for nesting too deep to parse.
 pub fn parse(source: &str) -> Result<ParsedFile, Diagnostic> {
     let base = shebang_length(source);
-    match syn::parse_str::<syn::File>(&source[base..]) {
+    match parse_tokens(&source[base..]) {
         Ok(file) => Ok(ParsedFile { file, base }),
-        Err(error) => {
-            let (start, end) = offsets(base, error.span());
+        Err(Unparsed::Syntax(error)) => {
+            // syn gives the errors it meets at the end of the input ("unexpected end
+            // of input") no location at all: they belong at the end of the file.
+            let (start, end) = match error.span().byte_range().is_empty() {
+                true if error.span().byte_range().start == 0 => (source.len(), source.len()),
+                _ => offsets(base, error.span()),
+            };
             Err(Diagnostic::new(
                 Rule::SyntaxError,
                 start,
@@ -53,7 +62,37 @@ pub fn parse(source: &str) -> Result<ParsedFile, Diagnostic> {
             )
             .with_help("fix the syntax; asynclint checks a file only once it parses as Rust"))
         }
+        Err(Unparsed::TooDeep(span)) => {
+            let (start, end) = offsets(base, span);
+            Err(Diagnostic::new(
+                Rule::SyntaxError,
+                start,
+                end.max(start),
+                format!(
+                    "nested more than {} levels deep here (groups, blocks and operator chains); asynclint does not check a file this deep",
+                    nesting::MAX_NESTING
+                ),
+            )
+            .with_help("flatten this expression or block, or exclude the file"))
+        }
     }
+}
+
+/// Why a file's text is not a syntax tree.
+enum Unparsed {
+    Syntax(syn::Error),
+    /// The token at which nesting passes [`nesting::MAX_NESTING`].
+    TooDeep(Span),
+}
+
+/// What `syn::parse_str` does, with the depth checked between lexing (which does
+/// not recurse) and parsing (which does).
+fn parse_tokens(text: &str) -> Result<syn::File, Unparsed> {
+    let tokens = TokenStream::from_str(text).map_err(|error| Unparsed::Syntax(error.into()))?;
+    if let Some(span) = nesting::too_deep(&tokens) {
+        return Err(Unparsed::TooDeep(span));
+    }
+    syn::parse2(tokens).map_err(Unparsed::Syntax)
 }
 
 /// The length of a leading `#!/usr/bin/env ...` line (not an inner attribute `#![`).

@@ -194,6 +194,16 @@ pub fn future_call(checker: &Checker, expr: &Expr) -> Option<String> {
 /// (`Command::new(..)` → `std::process::Command`), a known function, a local of known
 /// type, and builder methods on those (`.arg(..)` keeps the type).
 pub fn value_type(checker: &Checker, expr: &Expr) -> Option<String> {
+    value_type_within(checker, expr, MAX_CHAIN)
+}
+
+/// How many builder methods `value_type` follows back to the constructor. Every
+/// method call of a chain asks for its receiver's type, so without a bound a chain
+/// of n calls costs n² steps; real builder chains are far shorter.
+const MAX_CHAIN: usize = 64;
+
+fn value_type_within(checker: &Checker, expr: &Expr, budget: usize) -> Option<String> {
+    let budget = budget.checked_sub(1)?;
     match paths::peel_unwrap(expr) {
         Expr::Call(call) => {
             let callee = checker.callee(call)?;
@@ -204,7 +214,7 @@ pub fn value_type(checker: &Checker, expr: &Expr) -> Option<String> {
             paths::is_type_name(paths::last_segment(owner)).then(|| owner.to_string())
         }
         Expr::MethodCall(call) => {
-            let ty = value_type(checker, &call.receiver)?;
+            let ty = value_type_within(checker, &call.receiver, budget)?;
             let transition = METHOD_RETURNS
                 .iter()
                 .find(|(from, method, _)| *from == ty && call.method == method);
@@ -225,7 +235,7 @@ pub fn value_type(checker: &Checker, expr: &Expr) -> Option<String> {
                 .filter(|ty| paths::is_type_name(paths::last_segment(ty))),
         },
         Expr::Struct(literal) => checker.resolve(&literal.path),
-        Expr::Reference(reference) => value_type(checker, &reference.expr),
+        Expr::Reference(reference) => value_type_within(checker, &reference.expr, budget),
         _ => None,
     }
 }

@@ -3,7 +3,8 @@
 //! on disk. Handlers only record the change and mark documents stale; linting
 //! follows once no message is waiting (see `linting`).
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use lsp_types::{
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
@@ -56,7 +57,7 @@ impl Session {
         self.publish(uri, None, Vec::new());
         // Other modules now see the file as it is on disk.
         if let Some(path) = document.path {
-            let on_disk = std::fs::read_to_string(&path).ok();
+            let on_disk = read_on_disk(&path);
             if self.workspace.update(&path, on_disk.as_deref()) {
                 self.documents.mark_all_stale();
             }
@@ -81,7 +82,7 @@ impl Session {
             if self.is_open(&path) {
                 continue; // the buffer, not the disk, is what the index holds
             }
-            let on_disk = std::fs::read_to_string(&path).ok();
+            let on_disk = read_on_disk(&path);
             index_changed |= self.workspace.update(&path, on_disk.as_deref());
         }
         if index_changed {
@@ -150,4 +151,23 @@ impl Session {
             started.elapsed().as_millis()
         ));
     }
+}
+
+/// The text of a file the client named, as it is on disk: `None` when it is gone, is
+/// not UTF-8, or is not a regular file. A client may name any path, and reading a
+/// pipe would block the server (its `open` waits for a writer) and reading a device
+/// such as `/dev/zero` would never end. At most the size the file has is read, so a
+/// pseudo-file of size 0 (`/proc/kmsg`) is not read from either.
+fn read_on_disk(path: &Path) -> Option<String> {
+    let metadata = std::fs::metadata(path).ok()?;
+    if !metadata.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(metadata.len())
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
 }

@@ -67,8 +67,32 @@ pub(super) struct Session {
     pub(super) next_request_id: i32,
 }
 
+/// Where the main loop's messages come from: the reader thread's channel, or a
+/// recorded session (`super::serve_bytes`).
+pub trait Inbox {
+    /// The next message if one is waiting already; `None` if the client is quiet for
+    /// now (the server lints what is stale meanwhile).
+    fn waiting(&mut self) -> Option<Incoming>;
+    /// The next message, once there is one.
+    fn wait(&mut self) -> Incoming;
+}
+
+impl Inbox for Receiver<Incoming> {
+    fn waiting(&mut self) -> Option<Incoming> {
+        match self.try_recv() {
+            Ok(event) => Some(event),
+            Err(TryRecvError::Disconnected) => Some(Incoming::Closed),
+            Err(TryRecvError::Empty) => None,
+        }
+    }
+
+    fn wait(&mut self) -> Incoming {
+        self.recv().unwrap_or(Incoming::Closed)
+    }
+}
+
 /// Serves one client until `exit` (or the end of its input); returns the exit status.
-pub fn serve(incoming: Receiver<Incoming>, outgoing: Sender<Message>) -> u8 {
+pub fn serve(mut incoming: impl Inbox, outgoing: Sender<Message>) -> u8 {
     let mut session = Session {
         outgoing,
         state: State::Uninitialized,
@@ -79,7 +103,7 @@ pub fn serve(incoming: Receiver<Incoming>, outgoing: Sender<Message>) -> u8 {
         next_request_id: 0,
     };
     loop {
-        match session.next_event(&incoming) {
+        match session.next_event(&mut incoming) {
             Incoming::Message(Message::Notification(notification))
                 if notification.method == "exit" =>
             {
@@ -106,17 +130,16 @@ impl Session {
     }
 
     /// The next message; while none is waiting, the stale documents are linted.
-    fn next_event(&mut self, incoming: &Receiver<Incoming>) -> Incoming {
+    fn next_event(&mut self, incoming: &mut impl Inbox) -> Incoming {
         loop {
-            match incoming.try_recv() {
-                Ok(event) => return event,
-                Err(TryRecvError::Disconnected) => return Incoming::Closed,
-                Err(TryRecvError::Empty) => match self.guarded(Self::lint_stale) {
-                    Ok(true) => {}
-                    Ok(false) => return incoming.recv().unwrap_or(Incoming::Closed),
-                    // Not again and again: the documents wait for their next change.
-                    Err(_) => self.documents.give_up_on_stale(),
-                },
+            if let Some(event) = incoming.waiting() {
+                return event;
+            }
+            match self.guarded(Self::lint_stale) {
+                Ok(true) => {}
+                Ok(false) => return incoming.wait(),
+                // Not again and again: the documents wait for their next change.
+                Err(_) => self.documents.give_up_on_stale(),
             }
         }
     }

@@ -48,6 +48,7 @@ pub fn python(source: &str) -> Comments {
             _ => {}
         }
     }
+    crate::python::nesting::dispose(parsed);
     comments
 }
 

@@ -73,22 +73,31 @@ pub fn describe_value(checker: &Checker, init: &Expr) -> Local {
 /// Does this code reach an `.await` (or a macro that awaits, like `select!`) when it
 /// runs, not counting nested closures, `async` blocks and items?
 pub fn contains_await(stmt: &Stmt) -> bool {
-    let mut finder = AwaitFinder(false);
+    let mut finder = AwaitFinder::default();
     finder.visit_stmt(stmt);
-    finder.0
+    finder.found
 }
 
-struct AwaitFinder(bool);
+#[derive(Default)]
+struct AwaitFinder {
+    found: bool,
+    /// How many macro bodies enclose the code being searched.
+    macro_depth: usize,
+}
 
 impl<'ast> Visit<'ast> for AwaitFinder {
     fn visit_expr_await(&mut self, _: &'ast syn::ExprAwait) {
-        self.0 = true;
+        self.found = true;
     }
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         if super::macros::AWAITING.contains(&super::macros::name(mac).as_str()) {
-            self.0 = true;
+            self.found = true;
             return;
         }
+        if self.macro_depth >= super::macros::MAX_NESTING {
+            return;
+        }
+        self.macro_depth += 1;
         match super::macros::parse(mac) {
             super::macros::MacroBody::Exprs(exprs) => {
                 exprs.iter().for_each(|expr| self.visit_expr(expr))
@@ -98,6 +107,7 @@ impl<'ast> Visit<'ast> for AwaitFinder {
             }
             _ => {}
         }
+        self.macro_depth -= 1;
     }
     // A closure body runs later, for whoever calls it; an `async` block is a
     // separate future. Neither suspends the code around it.

@@ -1,0 +1,109 @@
+//! What every lint target does with its input, as a run of `asynclint check` would do
+//! it for one file. A panic anywhere (libFuzzer's hook aborts even on a panic the
+//! engine would catch and report) or a failed assertion is a crash.
+
+use std::io;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use asynclint::diagnostic::{Diagnostic, Located};
+use asynclint::discover::Language;
+use asynclint::engine::{self, FileReport, RunReport};
+use asynclint::output::{self, Format};
+use asynclint::python::{self, ModuleName};
+use asynclint::registry::Rule;
+use asynclint::rust::{self as rust_front_end, FileLocation};
+use asynclint::settings::Settings;
+use asynclint::source::{decode, LineIndex};
+
+/// Every rule on, AL001 included, so suppression comments are fully exercised.
+fn settings() -> &'static Settings {
+    static SETTINGS: OnceLock<Settings> = OnceLock::new();
+    SETTINGS.get_or_init(|| {
+        let mut settings = Settings::default();
+        settings.select(Rule::ALL);
+        settings
+    })
+}
+
+pub fn lint(language: Language, data: &[u8]) {
+    let (source, diagnostics) = match decode(data.to_vec()) {
+        Ok(source) => {
+            summarize(language, &source);
+            let diagnostics = engine::lint_text(language, &source, settings());
+            (source, diagnostics)
+        }
+        // The engine reports an undecodable file as one AL000 at the first bad byte
+        // of the text with bad bytes replaced (at 0 when there is no such text).
+        Err(error) => {
+            let at = if error.lossy.is_some() {
+                error.offset
+            } else {
+                0
+            };
+            let diagnostic = Diagnostic::new(Rule::SyntaxError, at, at, error.message);
+            (error.lossy.unwrap_or_default(), vec![diagnostic])
+        }
+    };
+    let lines = LineIndex::new(&source);
+    let located: Vec<Located> = diagnostics
+        .into_iter()
+        .map(|diagnostic| {
+            assert!(
+                diagnostic.start <= diagnostic.end && diagnostic.end <= source.len(),
+                "{diagnostic:?} outside a {}-byte text",
+                source.len()
+            );
+            assert!(
+                !diagnostic.message.starts_with("internal error"),
+                "{diagnostic:?}"
+            );
+            let located = Located::new(diagnostic, &lines, &source);
+            for position in [located.start, located.end] {
+                assert!(
+                    (1..=lines.line_count()).contains(&position.line),
+                    "{located:?}"
+                );
+                let line = lines.line_text(&source, position.line - 1);
+                assert!(position.column <= line.chars().count() + 1, "{located:?}");
+            }
+            located
+        })
+        .collect();
+    render(language, source, located);
+}
+
+/// The index pass, as the engine runs it before linting.
+fn summarize(language: Language, source: &str) {
+    engine::on_large_stack(|| match language {
+        Language::Python => {
+            let module = ModuleName {
+                dotted: "fuzzed".to_string(),
+                is_package: false,
+            };
+            drop(python::summarize(source, &module));
+        }
+        Language::Rust => drop(rust_front_end::summarize(source, &FileLocation::default())),
+    });
+}
+
+/// Every output format, into nothing: the renderers must take any finding.
+fn render(language: Language, source: String, diagnostics: Vec<Located>) {
+    let path = match language {
+        Language::Python => "fuzzed.py",
+        Language::Rust => "fuzzed.rs",
+    };
+    let report = RunReport {
+        files: vec![FileReport {
+            path: PathBuf::from(path),
+            source,
+            diagnostics,
+        }],
+        files_scanned: 1,
+        ..RunReport::default()
+    };
+    for format in [Format::Text, Format::Concise, Format::Json] {
+        output::write(format, &report, false, &mut io::sink()).expect("writes to a sink");
+        output::write_statistics(format, &report, &mut io::sink()).expect("writes to a sink");
+    }
+}
