@@ -82,9 +82,40 @@ fn summarize(language: Language, source: &str) {
                 is_package: false,
             };
             drop(python::summarize(source, &module));
+            scan_python(source, &module);
         }
         Language::Rust => drop(rust_front_end::summarize(source, &FileLocation::default())),
     });
+}
+
+/// The byte scans that run before any parse, and the prefilter's verdict (with the
+/// text's own `async def` names as project names): none may panic, and the outline
+/// must keep its string and comment ranges inside the text, in order.
+fn scan_python(source: &str, module: &ModuleName) {
+    let outline = python::outline::outline(source);
+    let mut previous_end = 0;
+    for &(start, end) in &outline.non_code {
+        assert!(previous_end <= start && start < end && end <= source.len());
+        previous_end = end;
+    }
+    let imports = python::scan::imports(source, module, Some(&outline));
+    drop(python::scan::imports(source, module, None));
+    let names: Vec<&str> = outline.coroutines.all().map(String::as_str).collect();
+    let prefilter = asynclint::prefilter::Prefilter::new(names.iter().copied(), []);
+    if let asynclint::prefilter::Verdict::LintIfReached(calls) =
+        prefilter.verdict(Language::Python, source, true)
+    {
+        let modules = [python::reach::IndexedModule {
+            names: vec![module.dotted.as_str()],
+            coroutines: &outline.coroutines,
+            imports: &imports,
+            mentions_asyncio: source.contains("asyncio"),
+        }];
+        let graph = python::reach::ReachGraph::new(&modules, names, Default::default());
+        for call in &calls {
+            graph.may_reach(&imports, call);
+        }
+    }
 }
 
 /// Every output format, into nothing: the renderers must take any finding.

@@ -81,7 +81,13 @@ pub fn outline(source: &str) -> Outline {
                 .get(at)
                 .is_some_and(|b| !matches!(b, b'\n' | b'\r' | b'#' | b'\\'))
             {
-                blocks.retain(|&(block_indent, _)| block_indent < indent);
+                // Blocks are stacked by increasing indentation: close the deeper ones.
+                while blocks
+                    .last()
+                    .is_some_and(|&(block_indent, _)| block_indent >= indent)
+                {
+                    blocks.pop();
+                }
                 if let Some(block) = statement_block(bytes, at, &blocks, &mut found) {
                     blocks.push((indent, block));
                 }
