@@ -414,11 +414,9 @@ fn build_python_index(scanned: &[Scanned], sources: &Sources) -> ProjectIndex {
             .collect();
         let loaded_name = name.clone();
         let sources = sources.clone();
-        let single_file = files.len() == 1 && files[0].1.dotted == name;
         index.register(
             name,
             Box::new(move || summarize_python_files(&loaded_name, &files, &sources)),
-            single_file,
         );
     }
     index

@@ -514,7 +514,6 @@ pub type Loader = Box<dyn Fn() -> Option<ModuleSummary> + Send + Sync>;
 struct LazyModule {
     load: Loader,
     summary: std::sync::OnceLock<Option<ModuleSummary>>,
-    single_file: bool,
 }
 
 impl std::fmt::Debug for ProjectIndex {
@@ -548,29 +547,13 @@ impl ProjectIndex {
     }
 
     /// Registers a module by name, to be summarized by `load` when first looked up.
-    /// The loader merges the files that share the name itself. `single_file` says
-    /// the name is one file's, whose summary the lint pass may then hand over
-    /// ([`Self::offer`]).
-    pub fn register(&mut self, name: String, load: Loader, single_file: bool) {
+    /// The loader merges the files that share the name itself.
+    pub fn register(&mut self, name: String, load: Loader) {
         let lazy = LazyModule {
             load,
             summary: std::sync::OnceLock::new(),
-            single_file,
         };
         self.modules.insert(name, Entry::Lazy(lazy));
-    }
-
-    /// Hands over the summary of a module the lint pass has just parsed, so that a
-    /// later lookup does not read and parse it again. Taken only for a module not
-    /// looked up yet and registered from that one file; `summary` is called only
-    /// then.
-    pub fn offer(&self, name: &str, summary: impl FnOnce() -> ModuleSummary) {
-        if let Some(Entry::Lazy(lazy)) = self.modules.get(name) {
-            if lazy.single_file && lazy.summary.get().is_none() {
-                // Another thread may have loaded it meanwhile: both are the same.
-                let _ = lazy.summary.set(Some(summary()));
-            }
-        }
     }
 
     /// Declares every name a coroutine function of the project can be called by.
@@ -767,36 +750,4 @@ pub fn module_name_with(
     }
     parts.reverse();
     (parts.join("."), is_package)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn summary(name: &str, source: &str) -> ModuleSummary {
-        let parsed = ruff_python_parser::parse_module(source).unwrap();
-        ModuleSummary::new(name, false, &parsed.syntax().body)
-    }
-
-    #[test]
-    fn an_offered_summary_spares_the_loader() {
-        let mut index = ProjectIndex::default();
-        index.register("shop.client".into(), Box::new(|| panic!("loaded")), true);
-        index.offer("shop.client", || {
-            summary("shop.client", "async def fetch(): ...\n")
-        });
-        let module = index.module("shop.client").unwrap();
-        assert!(module.functions["fetch"].is_async);
-    }
-
-    #[test]
-    fn a_name_shared_by_several_files_takes_no_offer() {
-        let mut index = ProjectIndex::default();
-        let merged = || Some(summary("shop", "async def merged(): ...\n"));
-        index.register("shop".into(), Box::new(merged), false);
-        index.offer("shop", || summary("shop", "async def one_file(): ...\n"));
-        let module = index.module("shop").unwrap();
-        assert!(module.functions.contains_key("merged"));
-        assert!(!module.functions.contains_key("one_file"));
-    }
 }

@@ -116,7 +116,6 @@ fn lint_module(
     settings: &Settings,
 ) -> Vec<Diagnostic> {
     let summary = ModuleSummary::new(&module.dotted, module.is_package, body);
-    index.offer(&module.dotted, || summary.clone());
     let modules = Modules {
         local: &summary,
         index,
