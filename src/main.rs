@@ -2,6 +2,10 @@
 
 use clap::Parser;
 
+/// See Cargo.toml for why jemalloc.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = asynclint::cli::Cli::parse();
     asynclint::cli::run(cli)
