@@ -30,6 +30,13 @@ pub struct ModuleName {
 }
 
 impl ModuleName {
+    pub fn new(dotted: &str, is_package: bool) -> Self {
+        ModuleName {
+            dotted: dotted.to_string(),
+            is_package,
+        }
+    }
+
     pub fn from_path(path: &std::path::Path) -> Self {
         let (dotted, is_package) = index::module_name(path);
         ModuleName { dotted, is_package }

@@ -279,10 +279,7 @@ mod tests {
     use crate::python::{outline, scan, ModuleName};
 
     fn module(dotted: &str, is_package: bool) -> ModuleName {
-        ModuleName {
-            dotted: dotted.to_string(),
-            is_package,
-        }
+        ModuleName::new(dotted, is_package)
     }
 
     struct Project {

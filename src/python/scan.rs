@@ -283,10 +283,7 @@ mod tests {
     use super::*;
 
     fn module(dotted: &str, is_package: bool) -> ModuleName {
-        ModuleName {
-            dotted: dotted.to_string(),
-            is_package,
-        }
+        ModuleName::new(dotted, is_package)
     }
 
     fn reaches(source: &str, module: &ModuleName) -> Vec<Reach> {
