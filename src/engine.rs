@@ -581,7 +581,7 @@ impl Skipping {
                 let imports = python::scan::imports(source, module, None);
                 calls
                     .iter()
-                    .any(|call| self.reach.may_reach(&imports, call))
+                    .any(|call| self.reach.may_reach(source, &imports, call))
             }
         }
     }

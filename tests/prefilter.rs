@@ -138,12 +138,19 @@ fn coroutines_reached_through_packages_re_exports_and_base_classes_are_found() {
         "method.py",
         "from shop.models import Store\n\n\ndef main(store: Store):\n    store.close()\n",
     );
+    // A module-level import shadowed by a local value in a function.
+    write(
+        dir.path(),
+        "shadowed.py",
+        "import json\nfrom shop.models import Store\n\n\ndef main():\n    json = Store()\n    json.close()\n",
+    );
     assert_found_both_ways(
         dir.path(),
         &[
             "bare.py:3:1: AL101",
             "dotted.py:3:1: AL101",
             "method.py:5:5: AL101",
+            "shadowed.py:7:5: AL101",
         ],
     );
 }

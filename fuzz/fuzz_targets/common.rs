@@ -113,7 +113,7 @@ fn scan_python(source: &str, module: &ModuleName) {
         }];
         let graph = python::reach::ReachGraph::new(&modules, names, Default::default());
         for call in &calls {
-            graph.may_reach(&imports, call);
+            graph.may_reach(source, &imports, call);
         }
     }
 }

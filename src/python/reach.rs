@@ -16,6 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::outline::Coroutines;
 use super::scan::{Imports, Reach};
+use crate::prefilter::is_identifier_byte;
 
 type NodeId = u32;
 
@@ -158,9 +159,9 @@ impl ReachGraph {
         id
     }
 
-    /// Can `call`, in a module whose imports are `imports`, reach a coroutine
-    /// function? A name the graph was not built with is assumed to.
-    pub fn may_reach(&self, imports: &Imports, call: &NameCall) -> bool {
+    /// Can `call`, in a module with text `source` whose imports are `imports`, reach
+    /// a coroutine function? A name the graph was not built with is assumed to.
+    pub fn may_reach(&self, source: &str, imports: &Imports, call: &NameCall) -> bool {
         let name = call.name;
         match &call.receiver {
             // `from m import fetch as get`: `get()` calls `m.fetch`.
@@ -173,6 +174,11 @@ impl ReachGraph {
                     self.reaches(&base, &imported.name, CallForm::Bare)
                 }),
             Receiver::Path(path) => match self.through_imported_name(imports, path, name) {
+                // A function can bind the imported name to a value of its own
+                // (`client = Client()`), which then decides what the call reaches.
+                Some(false) if may_bind_otherwise(source, path[0]) => {
+                    self.through_any_import(imports, name)
+                }
                 Some(reached) => reached,
                 None => self.through_any_import(imports, name),
             },
@@ -273,6 +279,38 @@ impl ReachGraph {
     }
 }
 
+/// Could `name` be bound other than by an import somewhere in `source`: assigned,
+/// a parameter, a `with`/`for`/`except` target? Any whole-word occurrence not followed
+/// by `.`, `(` or `[` that comes after `as`, `for`, `(`, `,` or `*`, or before `=`
+/// (not `==`), `:`, `,` or `)` counts, which also takes in ordinary uses such as
+/// `f(name)`: a doubt only costs a parse.
+fn may_bind_otherwise(source: &str, name: &str) -> bool {
+    let bytes = source.as_bytes();
+    memchr::memmem::find_iter(bytes, name.as_bytes()).any(|start| {
+        let end = start + name.len();
+        if start > 0 && is_identifier_byte(bytes[start - 1])
+            || bytes.get(end).is_some_and(|&b| is_identifier_byte(b))
+        {
+            return false;
+        }
+        let before = bytes[..start].trim_ascii_end();
+        let after = bytes[end..].trim_ascii_start();
+        // `name.attr`, `name(...)`, `name[...]` use the name.
+        if matches!(after.first(), Some(b'.' | b'(' | b'[')) {
+            return false;
+        }
+        let after_binder = before.ends_with(b" as")
+            || before.ends_with(b"for")
+            || matches!(before.last(), Some(b'(' | b',' | b'*'));
+        let before_binder = match after {
+            [b'=', b'=', ..] => false,
+            [b'=' | b':' | b',' | b')', ..] => true,
+            _ => false,
+        };
+        after_binder || before_binder
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,7 +370,7 @@ mod tests {
             Some((path, name)) => (Receiver::Path(path.split('.').collect()), name),
             None => (Receiver::None, call),
         };
-        graph.may_reach(&imports, &NameCall { name, receiver })
+        graph.may_reach(source, &imports, &NameCall { name, receiver })
     }
 
     #[test]
@@ -421,6 +459,28 @@ mod tests {
         assert!(!reaches(&graph, "app", "from other import Base\n", ".get"));
         // A method is not callable by its bare name.
         assert!(!reaches(&graph, "app", "from shop import get\n", "get"));
+    }
+
+    #[test]
+    fn names_bound_other_than_by_imports_are_noticed() {
+        for binds in [
+            "def f(client): ...",
+            "def f(x, client=None): ...",
+            "client = Client()",
+            "client: Client = make()",
+            "with connect() as client:",
+            "for client in clients:",
+            "a, client = pair",
+        ] {
+            assert!(may_bind_otherwise(binds, "client"), "{binds:?}");
+        }
+        for only_used in [
+            "import client\nclient.close()\n",
+            "if client == other: pass",
+            "clients = 1",
+        ] {
+            assert!(!may_bind_otherwise(only_used, "client"), "{only_used:?}");
+        }
     }
 
     #[test]
