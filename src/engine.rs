@@ -579,9 +579,7 @@ impl Skipping {
                     return true;
                 };
                 let imports = python::scan::imports(source, module, None);
-                calls
-                    .iter()
-                    .any(|call| self.reach.may_reach(source, &imports, call))
+                self.reach.may_reach_any(source, &imports, &calls)
             }
         }
     }

@@ -88,9 +88,10 @@ fn summarize(language: Language, source: &str) {
     });
 }
 
-/// The byte scans that run before any parse, and the prefilter's verdict (with the
-/// text's own `async def` names as project names): none may panic, and the outline
-/// must keep its string and comment ranges inside the text, in order.
+/// The byte scans that run before any parse (outline, imports, where names are bound)
+/// and the prefilter's verdict (with the text's own `async def` names as project
+/// names): none may panic, and the outline must keep its string and comment ranges
+/// inside the text, in order.
 fn scan_python(source: &str, module: &ModuleName) {
     let outline = python::outline::outline(source);
     let mut previous_end = 0;
@@ -112,8 +113,13 @@ fn scan_python(source: &str, module: &ModuleName) {
             mentions_asyncio: source.contains("asyncio"),
         }];
         let graph = python::reach::ReachGraph::new(&modules, names, Default::default());
-        for call in &calls {
-            graph.may_reach(source, &imports, call);
+        graph.may_reach_any(source, &imports, &calls);
+    }
+    // The scan of where names are bound, for the names the text itself uses most.
+    let heads = ["self", "f", "x", "open", "client"];
+    for bindings in python::bindings::bindings(source, &outline.non_code, &heads).values() {
+        for callee in &bindings.calls {
+            assert!(!callee.is_empty());
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The Python (asyncio) front end: parse with ruff's parser, summarize modules for the
 //! project index, and run the rules over one module.
 
+pub mod bindings;
 pub mod checker;
 pub mod helpers;
 pub mod index;

@@ -72,6 +72,7 @@ pub fn outline(source: &str) -> Outline {
     let mut depth = 0usize;
     let mut at = 0;
     let mut statement_start = true;
+    let mut stops = Stops::new(bytes);
     while at < bytes.len() {
         if statement_start {
             statement_start = false;
@@ -94,7 +95,14 @@ pub fn outline(source: &str) -> Outline {
             }
             continue;
         }
-        match bytes[at] {
+        // Everything up to the next byte that matters only moves the bracket depth.
+        let stop = stops.next_from(at);
+        depth = depth_after(depth, &bytes[at..stop]);
+        at = stop;
+        let Some(&byte) = bytes.get(at) else {
+            break;
+        };
+        match byte {
             b'#' => {
                 let end =
                     memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |i| at + i);
@@ -105,14 +113,6 @@ pub fn outline(source: &str) -> Outline {
                 let end = string_end(bytes, at);
                 non_code.push((at, end));
                 at = end;
-            }
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                at += 1;
-            }
-            b')' | b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                at += 1;
             }
             // A backslash continues the line (or escapes nothing outside strings).
             b'\\' => at += 2,
@@ -127,6 +127,65 @@ pub fn outline(source: &str) -> Outline {
         coroutines: found,
         non_code,
     }
+}
+
+/// The bytes the outline's pass stops at, found with SIMD searches: comments and
+/// strings (`#`, quotes), line continuations and line breaks. Brackets between them
+/// are counted in bulk.
+struct Stops<'b> {
+    strings: memchr::Memchr3<'b>,
+    lines: memchr::Memchr3<'b>,
+    next_string: usize,
+    next_line: usize,
+    len: usize,
+}
+
+impl<'b> Stops<'b> {
+    fn new(bytes: &'b [u8]) -> Stops<'b> {
+        let mut strings = memchr::memchr3_iter(b'#', b'\'', b'"', bytes);
+        let mut lines = memchr::memchr3_iter(b'\\', b'\n', b'\r', bytes);
+        Stops {
+            next_string: strings.next().unwrap_or(bytes.len()),
+            next_line: lines.next().unwrap_or(bytes.len()),
+            strings,
+            lines,
+            len: bytes.len(),
+        }
+    }
+
+    /// The first stop at or after `at` (the text's length if none).
+    fn next_from(&mut self, at: usize) -> usize {
+        while self.next_string < at {
+            self.next_string = self.strings.next().unwrap_or(self.len);
+        }
+        while self.next_line < at {
+            self.next_line = self.lines.next().unwrap_or(self.len);
+        }
+        self.next_string.min(self.next_line)
+    }
+}
+
+/// The bracket depth after `text`, starting from `depth`; a closing bracket at depth
+/// zero leaves it at zero.
+fn depth_after(depth: usize, text: &[u8]) -> usize {
+    // `(` and `)` are 0x28 and 0x29, `[` `]` 0x5b 0x5d, `{` `}` 0x7b 0x7d: these
+    // branch-free sums vectorize.
+    let count = |x: u8, y: u8, z: u8| {
+        text.iter()
+            .map(|&b| u32::from(b == x) + u32::from(b == y) + u32::from(b == z))
+            .sum::<u32>() as usize
+    };
+    let closes = count(b')', b']', b'}');
+    let opens = count(b'(', b'[', b'{');
+    if closes <= depth {
+        // No prefix can close more than is open: counting in bulk is exact.
+        return depth + opens - closes;
+    }
+    text.iter().fold(depth, |depth, &b| match b {
+        b'(' | b'[' | b'{' => depth + 1,
+        b')' | b']' | b'}' => depth.saturating_sub(1),
+        _ => depth,
+    })
 }
 
 /// The width of the indentation starting at `at` (a tab to the next multiple of 8),
@@ -215,23 +274,30 @@ fn string_end(bytes: &[u8], at: usize) -> usize {
     let quote = bytes[at];
     let triple = bytes.get(at..at + 3) == Some(&[quote, quote, quote][..]);
     let mut i = at + if triple { 3 } else { 1 };
-    while i < bytes.len() {
+    loop {
+        // Only the quote, a backslash and (for one-line strings) line breaks matter.
+        let rest = bytes.get(i..).unwrap_or_default();
+        let found = match triple {
+            true => memchr::memchr2(quote, b'\\', rest),
+            false => memchr::memchr3(quote, b'\\', b'\n', rest)
+                .map(|found| match memchr::memchr(b'\r', &rest[..found]) {
+                    Some(cr) => cr,
+                    None => found,
+                })
+                .or_else(|| memchr::memchr(b'\r', rest)),
+        };
+        let Some(found) = found else {
+            return bytes.len();
+        };
+        i += found;
         match bytes[i] {
             b'\\' => i += 2,
-            b if b == quote => {
-                if !triple {
-                    return i + 1;
-                }
-                if bytes.get(i..i + 3) == Some(&[quote, quote, quote][..]) {
-                    return i + 3;
-                }
-                i += 1;
-            }
-            b'\n' | b'\r' if !triple => return i,
+            b'\n' | b'\r' => return i,
+            _ if !triple => return i + 1,
+            _ if bytes.get(i..i + 3) == Some(&[quote, quote, quote][..]) => return i + 3,
             _ => i += 1,
         }
     }
-    bytes.len()
 }
 
 #[cfg(test)]

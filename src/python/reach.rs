@@ -14,9 +14,9 @@ use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::bindings::{bindings, Bindings};
 use super::outline::Coroutines;
 use super::scan::{Imports, Reach};
-use crate::prefilter::is_identifier_byte;
 
 type NodeId = u32;
 
@@ -41,8 +41,9 @@ pub enum Receiver<'s> {
 /// How a project coroutine name is called in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum CallForm {
-    /// `fetch()`: the name must be bound by one of the file's `from ... import`s, to
-    /// a module-level coroutine function.
+    /// `fetch()` bound by one of the file's `from ... import`s, or `shop.client.fetch()`
+    /// down an imported module path: a module-level coroutine function (or a
+    /// re-export of one).
     Bare,
     /// `x.fetch()`: a module's function or any class's method, reached through any
     /// of the file's imports.
@@ -159,9 +160,21 @@ impl ReachGraph {
         id
     }
 
-    /// Can `call`, in a module with text `source` whose imports are `imports`, reach
-    /// a coroutine function? A name the graph was not built with is assumed to.
-    pub fn may_reach(&self, source: &str, imports: &Imports, call: &NameCall) -> bool {
+    /// Can any of `calls`, in a module with text `source` whose imports are `imports`,
+    /// reach a coroutine function? A name the graph was not built with is assumed to.
+    pub fn may_reach_any<'s>(
+        &self,
+        source: &'s str,
+        imports: &Imports,
+        calls: &[NameCall<'s>],
+    ) -> bool {
+        let values = LocalValues::new(source, calls);
+        calls
+            .iter()
+            .any(|call| self.may_reach(imports, &values, call))
+    }
+
+    fn may_reach(&self, imports: &Imports, values: &LocalValues, call: &NameCall) -> bool {
         let name = call.name;
         match &call.receiver {
             // `from m import fetch as get`: `get()` calls `m.fetch`.
@@ -173,16 +186,54 @@ impl ReachGraph {
                     let base = Reach::Module(imported.base.clone());
                     self.reaches(&base, &imported.name, CallForm::Bare)
                 }),
-            Receiver::Path(path) => match self.through_imported_name(imports, path, name) {
-                // A function can bind the imported name to a value of its own
-                // (`client = Client()`), which then decides what the call reaches.
-                Some(false) if may_bind_otherwise(source, path[0]) => {
-                    self.through_any_import(imports, name)
-                }
-                Some(reached) => reached,
-                None => self.through_any_import(imports, name),
-            },
+            Receiver::Path(path) => self.through_path(imports, values, path, name),
             Receiver::Unknown => self.through_any_import(imports, name),
+        }
+    }
+
+    /// `head.part.name()`: through what `head` is imported as, and through the values
+    /// the module binds to `head` (`f = open(p)`, `with connect() as f`).
+    fn through_path(
+        &self,
+        imports: &Imports,
+        values: &LocalValues,
+        path: &[&str],
+        name: &str,
+    ) -> bool {
+        // Every way below leads through some import: if none reaches the name, the
+        // module's own bindings need not be read.
+        if !self.through_any_import(imports, name) {
+            return false;
+        }
+        if self.through_imported_name(imports, path, name) == Some(true) {
+            return true;
+        }
+        match values.of(path[0]) {
+            Some(bindings) if !bindings.opaque => bindings
+                .calls
+                .iter()
+                .any(|callee| self.through_value_made_by(imports, values, callee, name)),
+            _ => self.through_any_import(imports, name),
+        }
+    }
+
+    /// `value = callee(...)`, then `value.name()`: a method of the class the callee
+    /// names (or of what the function returns), reached through the callee's import.
+    /// A callee the module neither imports nor binds is a builtin (`open`), which
+    /// leads into no module of the project.
+    fn through_value_made_by(
+        &self,
+        imports: &Imports,
+        values: &LocalValues,
+        callee: &[&str],
+        name: &str,
+    ) -> bool {
+        if self.through_imported_name(imports, callee, name) == Some(true) {
+            return true;
+        }
+        match values.of(callee[0]) {
+            Some(bindings) if !bindings.binds_values() => false,
+            _ => self.through_any_import(imports, name),
         }
     }
 
@@ -218,17 +269,25 @@ impl ReachGraph {
     }
 
     /// Follows `parts` down the modules under `module` as far as they go; the rest of
-    /// the path is attributes of the module reached.
+    /// the path is attributes of the module reached. A path that ends at a module
+    /// (`unittest.main()`) calls a name of that module, which is a function or a
+    /// re-export, never a method.
     fn along(&self, module: &str, parts: &[&str], name: &str) -> bool {
         let mut current = module.to_string();
+        let mut attributes = parts.len();
         for part in parts {
             let below = format!("{current}.{part}");
             if !self.nodes.contains_key(&Reach::Tree(below.clone())) {
                 break;
             }
             current = below;
+            attributes -= 1;
         }
-        self.reaches(&Reach::Module(current), name, CallForm::Attribute)
+        let form = match attributes {
+            0 => CallForm::Bare,
+            _ => CallForm::Attribute,
+        };
+        self.reaches(&Reach::Module(current), name, form)
     }
 
     /// A method reached through whatever the file imports (an instance of an imported
@@ -279,36 +338,86 @@ impl ReachGraph {
     }
 }
 
-/// Could `name` be bound other than by an import somewhere in `source`: assigned,
-/// a parameter, a `with`/`for`/`except` target? Any whole-word occurrence not followed
-/// by `.`, `(` or `[` that comes after `as`, `for`, `(`, `,` or `*`, or before `=`
-/// (not `==`), `:`, `,` or `)` counts, which also takes in ordinary uses such as
-/// `f(name)`: a doubt only costs a parse.
-fn may_bind_otherwise(source: &str, name: &str) -> bool {
-    let bytes = source.as_bytes();
-    memchr::memmem::find_iter(bytes, name.as_bytes()).any(|start| {
-        let end = start + name.len();
-        if start > 0 && is_identifier_byte(bytes[start - 1])
-            || bytes.get(end).is_some_and(|&b| is_identifier_byte(b))
-        {
-            return false;
+/// The values a module binds to the names its calls are made on, and to the heads
+/// of the callees that make those values. Read from the text on first need: most
+/// calls are decided by the imports alone.
+struct LocalValues<'s, 'c> {
+    source: &'s str,
+    calls: &'c [NameCall<'s>],
+    bindings: OnceLock<FxHashMap<String, Bindings<'s>>>,
+}
+
+impl<'s, 'c> LocalValues<'s, 'c> {
+    fn new(source: &'s str, calls: &'c [NameCall<'s>]) -> LocalValues<'s, 'c> {
+        LocalValues {
+            source,
+            calls,
+            bindings: OnceLock::new(),
         }
-        let before = bytes[..start].trim_ascii_end();
-        let after = bytes[end..].trim_ascii_start();
-        // `name.attr`, `name(...)`, `name[...]` use the name.
-        if matches!(after.first(), Some(b'.' | b'(' | b'[')) {
-            return false;
+    }
+
+    fn of(&self, name: &str) -> Option<&Bindings<'s>> {
+        self.bindings.get_or_init(|| self.read()).get(name)
+    }
+
+    fn read(&self) -> FxHashMap<String, Bindings<'s>> {
+        let mut heads: Vec<&str> = self
+            .calls
+            .iter()
+            .filter_map(|call| match &call.receiver {
+                Receiver::Path(path) => path.first().copied(),
+                _ => None,
+            })
+            .collect();
+        heads.sort_unstable();
+        heads.dedup();
+        let non_code = super::outline::outline(self.source).non_code;
+        let mut found = bindings(self.source, &non_code, &heads);
+        let mut callee_heads: Vec<&str> = found
+            .values()
+            .flat_map(|bindings| bindings.calls.iter().map(|callee| callee[0]))
+            .filter(|head| !heads.contains(head))
+            .collect();
+        callee_heads.sort_unstable();
+        callee_heads.dedup();
+        if !callee_heads.is_empty() {
+            found.extend(bindings(self.source, &non_code, &callee_heads));
         }
-        let after_binder = before.ends_with(b" as")
-            || before.ends_with(b"for")
-            || matches!(before.last(), Some(b'(' | b',' | b'*'));
-        let before_binder = match after {
-            [b'=', b'=', ..] => false,
-            [b'=' | b':' | b',' | b')', ..] => true,
-            _ => false,
-        };
-        after_binder || before_binder
-    })
+        found
+    }
+}
+
+/// Is the text at `at` part of an import statement: on a line that starts with
+/// `import ` or `from `, or inside the parentheses of `from m import (...)`?
+/// (`import sys, os` binds `os` by import, which the caller already follows.)
+pub(crate) fn in_import_statement(bytes: &[u8], at: usize) -> bool {
+    let line_start = |at: usize| {
+        bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n' || b == b'\r')
+            .map_or(0, |i| i + 1)
+    };
+    let starts_import = |line: usize| {
+        let text = bytes[line..].trim_ascii_start();
+        text.starts_with(b"import ") || text.starts_with(b"from ")
+    };
+    // `import sys; os = 1` binds `os` after the import statement.
+    let same_statement = |from: usize| !bytes[from..at].contains(&b';');
+    let line = line_start(at);
+    if starts_import(line) {
+        return same_statement(line);
+    }
+    // Inside `from m import (` ... `)`: the nearest unclosed `(` before, on a
+    // `from` line, with no `)` between.
+    let Some(open) = bytes[..at].iter().rposition(|&b| b == b'(' || b == b')') else {
+        return false;
+    };
+    bytes[open] == b'(' && {
+        let open_line = line_start(open);
+        starts_import(open_line)
+            && bytes[open_line..open].trim_ascii_end().ends_with(b"import")
+            && same_statement(open)
+    }
 }
 
 #[cfg(test)]
@@ -370,7 +479,7 @@ mod tests {
             Some((path, name)) => (Receiver::Path(path.split('.').collect()), name),
             None => (Receiver::None, call),
         };
-        graph.may_reach(source, &imports, &NameCall { name, receiver })
+        graph.may_reach_any(source, &imports, &[NameCall { name, receiver }])
     }
 
     #[test]
@@ -435,7 +544,73 @@ mod tests {
             "import shop\nimport os\n",
             "os.fetch"
         ));
-        assert!(reaches(&graph, "app", "import shop\n", "self.api.fetch"));
+        let method = "import shop\nclass A:\n    def m(self):\n        self.api.fetch()\n";
+        assert!(reaches(&graph, "app", method, "self.api.fetch"));
+    }
+
+    #[test]
+    fn methods_of_local_values_are_looked_up_through_what_made_them() {
+        let project = Project::new(&[
+            (
+                "shop.client",
+                false,
+                "class Client:\n    async def fetch(self): ...\n",
+            ),
+            ("shop", true, "from .client import Client\n"),
+        ]);
+        let graph = project.graph();
+        for made_by_the_project in [
+            "from shop import Client\nc = Client()\n",
+            "import shop.client\nwith shop.client.Client() as c:\n    pass\n",
+            // `make` or `self.client` may hand out a `Client`.
+            "import shop\nc = make()\ndef make(): ...\n",
+            "import shop\nc = self.client\n",
+            "import shop\ndef f(c: Client): ...\n",
+        ] {
+            assert!(
+                reaches(&graph, "app", made_by_the_project, "c.fetch"),
+                "{made_by_the_project:?}"
+            );
+        }
+        for made_elsewhere in [
+            // A builtin leads into no module of the project.
+            "import shop\nc = open(path)\n",
+            "import shop\nwith open(path) as c:\n    pass\n",
+            "import shop\nimport json\nc = json.load(f)\n",
+            // Loop targets and later parameters have no origin.
+            "import shop\nfor c in items:\n    pass\n",
+            "import shop\ndef f(a, c=None): ...\n",
+        ] {
+            assert!(
+                !reaches(&graph, "app", made_elsewhere, "c.fetch"),
+                "{made_elsewhere:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_path_that_ends_at_a_module_calls_a_function_not_a_method() {
+        let project = Project::new(&[
+            (
+                "shop.client",
+                false,
+                "class Client:\n    async def main(self): ...\nasync def fetch(): ...\n",
+            ),
+            ("shop", true, "from .client import Client, fetch\n"),
+        ]);
+        let graph = project.graph();
+        // `shop.main` can only be a function of `shop`; no module defines one.
+        assert!(!reaches(&graph, "app", "import shop\n", "shop.main"));
+        assert!(!reaches(&graph, "app", "import shop\n", "shop.client.main"));
+        assert!(reaches(&graph, "app", "import shop\n", "shop.fetch"));
+        // Past the modules, the path is a class or a value: methods count.
+        assert!(reaches(&graph, "app", "import shop\n", "shop.Client.main"));
+        assert!(reaches(
+            &graph,
+            "app",
+            "import shop\n",
+            "shop.client.Client.main"
+        ));
     }
 
     #[test]
@@ -459,28 +634,6 @@ mod tests {
         assert!(!reaches(&graph, "app", "from other import Base\n", ".get"));
         // A method is not callable by its bare name.
         assert!(!reaches(&graph, "app", "from shop import get\n", "get"));
-    }
-
-    #[test]
-    fn names_bound_other_than_by_imports_are_noticed() {
-        for binds in [
-            "def f(client): ...",
-            "def f(x, client=None): ...",
-            "client = Client()",
-            "client: Client = make()",
-            "with connect() as client:",
-            "for client in clients:",
-            "a, client = pair",
-        ] {
-            assert!(may_bind_otherwise(binds, "client"), "{binds:?}");
-        }
-        for only_used in [
-            "import client\nclient.close()\n",
-            "if client == other: pass",
-            "clients = 1",
-        ] {
-            assert!(!may_bind_otherwise(only_used, "client"), "{only_used:?}");
-        }
     }
 
     #[test]
