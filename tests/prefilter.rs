@@ -144,13 +144,38 @@ fn coroutines_reached_through_packages_re_exports_and_base_classes_are_found() {
         "shadowed.py",
         "import json\nfrom shop.models import Store\n\n\ndef main():\n    json = Store()\n    json.close()\n",
     );
+    // Local values made by an imported class.
+    write(
+        dir.path(),
+        "assigned.py",
+        "from shop.models import Store
+
+
+def main():
+    store = Store()
+    store.close()
+",
+    );
+    write(
+        dir.path(),
+        "with_item.py",
+        "import shop.models
+
+
+def main():
+    with shop.models.Store() as store:
+        store.close()
+",
+    );
     assert_found_both_ways(
         dir.path(),
         &[
+            "assigned.py:6:5: AL101",
             "bare.py:3:1: AL101",
             "dotted.py:3:1: AL101",
             "method.py:5:5: AL101",
             "shadowed.py:7:5: AL101",
+            "with_item.py:6:9: AL101",
         ],
     );
 }
@@ -170,6 +195,29 @@ fn a_call_whose_imports_cannot_reach_a_coroutine_of_that_name_is_not_parsed() {
         dir.path(),
         "script.py",
         "import os\nimport tools\n\nos.path.join('a', 'b')\ntools.main()\n\ndef broken(:\n",
+    );
+    let output = asynclint(dir.path(), &["check", "--isolated", "."]);
+    assert_exit(&output, 0);
+    let output = asynclint(dir.path(), &["check", "--isolated", "--no-prefilter", "."]);
+    assert_exit(&output, 1);
+    assert!(stdout(&output).contains("AL000"), "{}", stdout(&output));
+}
+
+#[test]
+fn a_method_call_on_a_value_made_outside_the_project_is_not_parsed() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "lib.py",
+        "class Queue:\n    async def join(self):\n        pass\n",
+    );
+    // `lib` leads to `async def join`, but `f` is made by a builtin and `t` is a
+    // loop variable: neither can be a `Queue`. The syntax error shows whether the
+    // file was parsed.
+    write(
+        dir.path(),
+        "script.py",
+        "import lib\n\nf = open('x')\nf.join()\nfor t in lib.items():\n    t.join()\n\ndef broken(:\n",
     );
     let output = asynclint(dir.path(), &["check", "--isolated", "."]);
     assert_exit(&output, 0);
