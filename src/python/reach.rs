@@ -371,7 +371,7 @@ impl<'s, 'c> LocalValues<'s, 'c> {
             .collect();
         heads.sort_unstable();
         heads.dedup();
-        let non_code = super::outline::outline(self.source).non_code;
+        let non_code = super::outline::non_code(self.source);
         let mut found = bindings(self.source, &non_code, &heads);
         let mut callee_heads: Vec<&str> = found
             .values()
