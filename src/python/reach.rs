@@ -78,7 +78,7 @@ pub struct ReachGraph {
     asyncio_names: FxHashSet<&'static str>,
     /// Per coroutine name and call form, once asked: every node from which a
     /// coroutine function so named can be reached.
-    providers: FxHashMap<(String, CallForm), OnceLock<FxHashSet<NodeId>>>,
+    providers: FxHashMap<(String, CallForm), OnceLock<NodeSet>>,
 }
 
 impl ReachGraph {
@@ -310,9 +310,7 @@ impl ReachGraph {
     }
 
     /// Every node from which a coroutine function called `name` can be reached.
-    fn providers_of(&self, name: &str, form: CallForm) -> FxHashSet<NodeId> {
-        let mut seen: FxHashSet<NodeId> = FxHashSet::default();
-        let mut pending: Vec<NodeId> = Vec::new();
+    fn providers_of(&self, name: &str, form: CallForm) -> NodeSet {
         let starts = [
             self.functions.get(name),
             match form {
@@ -326,15 +324,41 @@ impl ReachGraph {
                 .contains(name)
                 .then_some(&self.asyncio_modules),
         ];
-        for start in starts.into_iter().flatten() {
-            pending.extend(start);
-        }
+        let mut seen = NodeSet::with_nodes(self.reached_from.len());
+        let mut pending: Vec<NodeId> = starts.into_iter().flatten().flatten().copied().collect();
         while let Some(node) = pending.pop() {
             if seen.insert(node) {
                 pending.extend(&self.reached_from[node as usize]);
             }
         }
         seen
+    }
+}
+
+/// A set of graph nodes, one bit each: a large project asks for thousands of these
+/// sets, each over thousands of nodes.
+struct NodeSet {
+    bits: Vec<u64>,
+}
+
+impl NodeSet {
+    fn with_nodes(nodes: usize) -> NodeSet {
+        NodeSet {
+            bits: vec![0; nodes.div_ceil(64)],
+        }
+    }
+
+    /// Adds a node; false if it was already there.
+    fn insert(&mut self, node: NodeId) -> bool {
+        let (word, bit) = (node as usize / 64, 1u64 << (node % 64));
+        let new = self.bits[word] & bit == 0;
+        self.bits[word] |= bit;
+        new
+    }
+
+    fn contains(&self, node: &NodeId) -> bool {
+        let (word, bit) = (*node as usize / 64, 1u64 << (node % 64));
+        self.bits.get(word).is_some_and(|bits| bits & bit != 0)
     }
 }
 
