@@ -202,7 +202,7 @@ impl<'s> Text<'s, '_> {
             (b"def" | b"class", _) => return Occurrence::Opaque,
             // `name.attr`, `name(...)`, `name[...]`, `x.name` use the name.
             (_, Some(b'.' | b'(' | b'[')) => return Occurrence::Use,
-            _ if previous == Some(b'.') || super::reach::in_import_statement(bytes, start) => {
+            _ if previous == Some(b'.') || in_import_statement(bytes, start) => {
                 return Occurrence::Use
             }
             (b"global" | b"nonlocal" | b"del", _) => return Occurrence::Use,
@@ -545,6 +545,33 @@ fn dotted_path_start(bytes: &[u8], end: usize) -> Option<usize> {
     }
 }
 
+/// Is the text at `at` part of an import statement: on a line that starts with
+/// `import ` or `from `, or inside the parentheses of `from m import (...)`?
+/// (`import sys, os` binds `os` by import, which the caller already follows.)
+fn in_import_statement(bytes: &[u8], at: usize) -> bool {
+    let starts_import = |line: usize| {
+        let text = bytes[line..].trim_ascii_start();
+        text.starts_with(b"import ") || text.starts_with(b"from ")
+    };
+    // `import sys; os = 1` binds `os` after the import statement.
+    let same_statement = |from: usize| !bytes[from..at].contains(&b';');
+    let line = line_start(bytes, at);
+    if starts_import(line) {
+        return same_statement(line);
+    }
+    // Inside `from m import (` ... `)`: the nearest unclosed `(` before, on a
+    // `from` line, with no `)` between.
+    let Some(open) = bytes[..at].iter().rposition(|&b| b == b'(' || b == b')') else {
+        return false;
+    };
+    bytes[open] == b'(' && {
+        let open_line = line_start(bytes, open);
+        starts_import(open_line)
+            && bytes[open_line..open].trim_ascii_end().ends_with(b"import")
+            && same_statement(open)
+    }
+}
+
 fn line_start(bytes: &[u8], at: usize) -> usize {
     bytes[..at]
         .iter()
@@ -618,6 +645,8 @@ mod tests {
             "s = 'f = Client()'  # f = Client()\n",
             "import f\nimport a, f\nfrom m import (\n    f,\n)\n",
             "global f\ndel f\n",
+            "    import f, sys\n",
+            "from m import a, f as f\n",
             "g(f=1)\n",
             "d = {f: 1}\n",
             "class A(B, metaclass=f): pass\n",

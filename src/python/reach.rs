@@ -411,39 +411,6 @@ impl<'s, 'c> LocalValues<'s, 'c> {
     }
 }
 
-/// Is the text at `at` part of an import statement: on a line that starts with
-/// `import ` or `from `, or inside the parentheses of `from m import (...)`?
-/// (`import sys, os` binds `os` by import, which the caller already follows.)
-pub(crate) fn in_import_statement(bytes: &[u8], at: usize) -> bool {
-    let line_start = |at: usize| {
-        bytes[..at]
-            .iter()
-            .rposition(|&b| b == b'\n' || b == b'\r')
-            .map_or(0, |i| i + 1)
-    };
-    let starts_import = |line: usize| {
-        let text = bytes[line..].trim_ascii_start();
-        text.starts_with(b"import ") || text.starts_with(b"from ")
-    };
-    // `import sys; os = 1` binds `os` after the import statement.
-    let same_statement = |from: usize| !bytes[from..at].contains(&b';');
-    let line = line_start(at);
-    if starts_import(line) {
-        return same_statement(line);
-    }
-    // Inside `from m import (` ... `)`: the nearest unclosed `(` before, on a
-    // `from` line, with no `)` between.
-    let Some(open) = bytes[..at].iter().rposition(|&b| b == b'(' || b == b')') else {
-        return false;
-    };
-    bytes[open] == b'(' && {
-        let open_line = line_start(open);
-        starts_import(open_line)
-            && bytes[open_line..open].trim_ascii_end().ends_with(b"import")
-            && same_statement(open)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
