@@ -12,6 +12,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashSet;
 
 use crate::discover::Language;
+use crate::python::bindings::matching_open;
 use crate::python::reach::{NameCall, Receiver};
 
 /// Words without which no Python rule can fire. `async` also covers `asyncio` and
@@ -314,7 +315,7 @@ fn receiver_chain_start(bytes: &[u8], name_start: usize) -> Option<usize> {
         }
         let mut part_end = skip_back_or_forth(bytes, before_dot - 1, Direction::Back);
         while part_end > 0 && matches!(bytes[part_end - 1], b')' | b']') {
-            part_end = matching_open(bytes, part_end - 1)?;
+            part_end = matching_open(bytes, &[], part_end - 1)?;
         }
         let part_start = (0..part_end)
             .rev()
@@ -323,24 +324,6 @@ fn receiver_chain_start(bytes: &[u8], name_start: usize) -> Option<usize> {
             .unwrap_or(part_end);
         at = part_start;
     }
-}
-
-/// The index of the bracket that opens the one closing at `close`.
-fn matching_open(bytes: &[u8], close: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for i in (0..=close).rev() {
-        match bytes[i] {
-            b')' | b']' | b'}' => depth += 1,
-            b'(' | b'[' | b'{' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 /// Does the text before a call's expression leave it in a flaggable place?

@@ -412,36 +412,8 @@ impl<'s> Text<'s, '_> {
         }
     }
 
-    /// The bracket that opens the one closing at `close`, strings and comments skipped.
     fn matching_open(&self, close: usize) -> Option<usize> {
-        let bytes = self.bytes();
-        let mut depth = 0usize;
-        let mut at = close + 1;
-        while at > 0 {
-            at -= 1;
-            if let Some(start) = self.non_code_start(at) {
-                at = start;
-                continue;
-            }
-            match bytes[at] {
-                b')' | b']' | b'}' => depth += 1,
-                b'(' | b'[' | b'{' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Some(at);
-                    }
-                }
-                _ => {}
-            }
-        }
-        None
-    }
-
-    /// Where the string or comment containing `at` starts, if `at` is in one.
-    fn non_code_start(&self, at: usize) -> Option<usize> {
-        let after = self.non_code.partition_point(|&(start, _)| start <= at);
-        let &(start, end) = self.non_code.get(after.checked_sub(1)?)?;
-        (at < end).then_some(start)
+        matching_open(self.bytes(), self.non_code, close)
     }
 
     /// Is the `(` at `open` a call's argument list: right after a name, `)` or `]`?
@@ -485,6 +457,40 @@ impl<'s> Text<'s, '_> {
             false => Occurrence::WithoutOrigin,
         }
     }
+}
+
+/// The bracket that opens the one closing at `close`, skipping the strings and
+/// comments at `non_code` (sorted byte ranges; none for a plain bracket count).
+pub(crate) fn matching_open(
+    bytes: &[u8],
+    non_code: &[(usize, usize)],
+    close: usize,
+) -> Option<usize> {
+    let non_code_start = |at: usize| {
+        let after = non_code.partition_point(|&(start, _)| start <= at);
+        let &(start, end) = non_code.get(after.checked_sub(1)?)?;
+        (at < end).then_some(start)
+    };
+    let mut depth = 0usize;
+    let mut at = close + 1;
+    while at > 0 {
+        at -= 1;
+        if let Some(start) = non_code_start(at) {
+            at = start;
+            continue;
+        }
+        match bytes[at] {
+            b')' | b']' | b'}' => depth += 1,
+            b'(' | b'[' | b'{' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Is no name written between the bracket at `open` and `start`? (`def f(*, name)`:
