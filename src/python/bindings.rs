@@ -13,6 +13,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::outline::non_code_around;
 use crate::prefilter::is_identifier_byte;
 
 /// How a module binds one name, outside its import statements.
@@ -372,9 +373,7 @@ impl<'s> Text<'s, '_> {
 
     /// Where the string or comment containing `at` ends, if `at` is in one.
     fn non_code_end(&self, at: usize) -> Option<usize> {
-        let after = self.non_code.partition_point(|&(start, _)| start <= at);
-        let &(_, end) = self.non_code.get(after.checked_sub(1)?)?;
-        (at < end).then_some(end)
+        non_code_around(self.non_code, at).map(|(_, end)| end)
     }
 
     /// `... as name`: an `except` clause binds no origin; a `with` item that is a call
@@ -466,16 +465,11 @@ pub(crate) fn matching_open(
     non_code: &[(usize, usize)],
     close: usize,
 ) -> Option<usize> {
-    let non_code_start = |at: usize| {
-        let after = non_code.partition_point(|&(start, _)| start <= at);
-        let &(start, end) = non_code.get(after.checked_sub(1)?)?;
-        (at < end).then_some(start)
-    };
     let mut depth = 0usize;
     let mut at = close + 1;
     while at > 0 {
         at -= 1;
-        if let Some(start) = non_code_start(at) {
+        if let Some((start, _)) = non_code_around(non_code, at) {
             at = start;
             continue;
         }

@@ -50,9 +50,15 @@ pub struct Outline {
 impl Outline {
     /// Does the byte at `offset` lie in a string or a comment?
     pub fn in_non_code(&self, offset: usize) -> bool {
-        let after = self.non_code.partition_point(|&(start, _)| start <= offset);
-        after > 0 && offset < self.non_code[after - 1].1
+        non_code_around(&self.non_code, offset).is_some()
     }
+}
+
+/// The string or comment, of the sorted ranges `non_code`, that contains `at`.
+pub fn non_code_around(non_code: &[(usize, usize)], at: usize) -> Option<(usize, usize)> {
+    let after = non_code.partition_point(|&(start, _)| start <= at);
+    let &(start, end) = non_code.get(after.checked_sub(1)?)?;
+    (at < end).then_some((start, end))
 }
 
 /// Finds every `async def` of a module outside strings and comments.
