@@ -203,6 +203,15 @@ impl BlockingTable {
         }
     }
 
+    /// Every callee the table lists, prefixes with their `*` (allowed ones too: a
+    /// superset is all the prefilter needs).
+    pub fn callees(&self) -> impl Iterator<Item = &str> {
+        self.exact
+            .values()
+            .chain(self.prefixes.iter().map(|(_, entry)| entry))
+            .map(|entry| entry.call.as_str())
+    }
+
     pub fn lookup(&self, callee: &str) -> Option<&BlockingCall> {
         if self.allowed.iter().any(|pattern| pattern.matches(callee)) {
             return None;

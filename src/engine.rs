@@ -14,6 +14,7 @@ use crate::discover::{discover, Discovered, Language, SourceFile, WalkError};
 use crate::prefilter::{Prefilter, Verdict};
 use crate::python::index::{ModuleSummary, ProjectIndex};
 use crate::python::reach::{IndexedModule, ReachGraph};
+use crate::python::rule_words::RuleWords;
 use crate::python::{self, ModuleName};
 use crate::registry::Rule;
 use crate::rust::index::{CrateIndex, FileSummary};
@@ -215,7 +216,8 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
             prefilter: Prefilter::new(
                 coroutine_names.iter().map(String::as_str),
                 index.rust.future_fn_names(),
-            ),
+            )
+            .with_rule_words(python_rule_words(settings.values())),
             reach: python_reach_graph(&scanned, &coroutine_names),
         },
         false => Skipping {
@@ -565,24 +567,64 @@ struct Skipping {
 }
 
 impl Skipping {
-    fn may_report(&self, place: &Place, source: &str, settings: &Settings) -> bool {
+    /// `coroutines` are the file's own `async def`s.
+    fn may_report(
+        &self,
+        place: &Place,
+        source: &str,
+        coroutines: &python::outline::Coroutines,
+        settings: &Settings,
+    ) -> bool {
         let directives_matter = settings.is_enabled(Rule::UnusedSuppression);
         let language = match place {
             Place::Python(_) => Language::Python,
             Place::Rust(_) => Language::Rust,
         };
+        let Place::Python(module) = place else {
+            return self.prefilter.verdict(language, source, directives_matter) != Verdict::Skip;
+        };
         match self.prefilter.verdict(language, source, directives_matter) {
             Verdict::Skip => false,
             Verdict::Lint => true,
             Verdict::LintIfReached(calls) => {
-                let Place::Python(module) = place else {
-                    return true;
-                };
                 let imports = python::scan::imports(source, module, None);
                 self.reach.may_reach_any(source, &imports, &calls)
             }
+            Verdict::AsyncCode(calls) => {
+                // A coroutine of the file itself needs no import to be called.
+                if calls
+                    .iter()
+                    .any(|call| coroutines.all().any(|own| own == call.name))
+                {
+                    return true;
+                }
+                let imports = python::scan::imports(source, module, None);
+                if self.reach.may_reach_any(source, &imports, &calls) {
+                    return true;
+                }
+                let needs = self.prefilter.rule_words_need(source);
+                needs.parse
+                    || needs
+                        .reached_packages
+                        .iter()
+                        .any(|package| self.reach.package_may_reach(&imports, package))
+            }
         }
     }
+}
+
+/// The prefilter's rule words for every blocking-call table the run's files use.
+fn python_rule_words<'a>(settings: impl Iterator<Item = &'a Arc<Settings>>) -> RuleWords {
+    let mut tables: Vec<&Arc<crate::catalog::BlockingTable>> = Vec::new();
+    for settings in settings {
+        if !tables
+            .iter()
+            .any(|table| Arc::ptr_eq(table, &settings.blocking_python))
+        {
+            tables.push(&settings.blocking_python);
+        }
+    }
+    RuleWords::new(tables.into_iter().map(|table| &**table))
 }
 
 /// The second pass over one file: its findings, and the read error that makes the
@@ -600,9 +642,17 @@ fn lint_scanned(
     sources: &Sources,
 ) -> Linted {
     let Scanned { file, scan, .. } = scanned;
+    let mut coroutines = python::outline::Coroutines::default();
     let (place, read_result) = match scan {
         Scan::Unreadable(unreadable) => (None, Err(unreadable)),
-        Scan::Python { module, .. } => (Some(Place::Python(module)), sources.read(&file.path)),
+        Scan::Python {
+            module,
+            coroutines: defined,
+            ..
+        } => {
+            coroutines = defined;
+            (Some(Place::Python(module)), sources.read(&file.path))
+        }
         Scan::Rust { .. } => (None, sources.read(&file.path)),
     };
     let source = match read_result {
@@ -620,7 +670,7 @@ fn lint_scanned(
         }
     };
     let place = place.unwrap_or_else(|| Place::of(&file));
-    if !skipping.may_report(&place, &source, settings) {
+    if !skipping.may_report(&place, &source, &coroutines, settings) {
         return Linted {
             report: None,
             io_error: None,

@@ -13,7 +13,9 @@ use rustc_hash::FxHashSet;
 
 use crate::discover::Language;
 use crate::python::bindings::matching_open;
+use crate::python::outline::non_code;
 use crate::python::reach::{NameCall, Receiver};
+use crate::python::rule_words::{Needs, RuleWords};
 
 /// Words without which no Python rule can fire. `async` also covers `asyncio` and
 /// `async_create_task`; the others are the sync-code triggers (a hand-made loop's
@@ -47,6 +49,8 @@ pub struct Prefilter {
     rust: Option<Words>,
     python_directives: AhoCorasick,
     rust_directives: AhoCorasick,
+    /// Without them, every Python file with async words is parsed.
+    python_rule_words: Option<RuleWords>,
 }
 
 impl Prefilter {
@@ -69,6 +73,7 @@ impl Prefilter {
             )),
             python_directives: case_insensitive(PYTHON_DIRECTIVES),
             rust_directives: case_insensitive(RUST_DIRECTIVES),
+            python_rule_words: None,
         }
     }
 
@@ -79,7 +84,15 @@ impl Prefilter {
             rust: None,
             python_directives: case_insensitive(PYTHON_DIRECTIVES),
             rust_directives: case_insensitive(RUST_DIRECTIVES),
+            python_rule_words: None,
         }
+    }
+
+    /// Parses a Python file with async words only if a rule other than AL101 can fire
+    /// in it ([`RuleWords`]) or one of its calls can be an unawaited coroutine.
+    pub fn with_rule_words(mut self, rule_words: RuleWords) -> Prefilter {
+        self.python_rule_words = Some(rule_words);
+        self
     }
 
     /// Can linting this file report anything? `directives_matter` says whether an
@@ -98,14 +111,29 @@ impl Prefilter {
             return Verdict::Lint;
         };
         let bytes = source.as_bytes();
-        if words.triggers.is_match(bytes) || (directives_matter && directives.is_match(bytes)) {
+        if directives_matter && directives.is_match(bytes) {
             return Verdict::Lint;
         }
-        let names = words.names_in(source);
-        match (names.is_empty(), language) {
+        if words.triggers.is_match(bytes) {
+            return match (language, &self.python_rule_words) {
+                (Language::Python, Some(_)) => Verdict::AsyncCode(words.names_in(source)),
+                _ => Verdict::Lint,
+            };
+        }
+        let calls = words.names_in(source);
+        match (calls.is_empty(), language) {
             (true, _) => Verdict::Skip,
-            (false, Language::Python) => Verdict::LintIfReached(names),
+            (false, Language::Python) => Verdict::LintIfReached(calls),
             (false, Language::Rust) => Verdict::Lint,
+        }
+    }
+
+    /// What the rule words of a Python file with async code call for (every file
+    /// needs parsing when the prefilter has no rule words).
+    pub fn rule_words_need(&self, source: &str) -> Needs {
+        match &self.python_rule_words {
+            Some(rule_words) => rule_words.needs(source, &non_code(source)),
+            None => Needs::parse(),
         }
     }
 }
@@ -116,10 +144,16 @@ pub enum Verdict<'s> {
     /// Nothing in the file can be reported: no need to parse it.
     Skip,
     Lint,
-    /// Only calls of these project coroutine names can be reported (the file has no
-    /// async word): lint it if its imports can reach a coroutine function so named
+    /// The file has no async word, so only calls of these project coroutine names can
+    /// be reported: lint it if its imports can reach a coroutine function so named
     /// ([`crate::python::reach`]).
     LintIfReached(Vec<NameCall<'s>>),
+    /// Python with async code: lint it if one of these calls can reach a coroutine
+    /// (its own or, through its imports, one of the project), or else if
+    /// [`Prefilter::rule_words_need`] says so. Reaching is asked first: most files
+    /// with async code that get parsed are decided by it, and it reads far fewer
+    /// bytes than the rule words.
+    AsyncCode(Vec<NameCall<'s>>),
 }
 
 /// Says whether the name found at `start..end` sits where a rule could flag it.
@@ -455,6 +489,26 @@ mod tests {
         );
         assert_eq!(
             filter.verdict(Language::Python, "async def f():\n    get()\n", false),
+            Verdict::Lint
+        );
+        // With rule words, async code is decided by its calls, then by the words.
+        let table = crate::catalog::python_blocking_calls();
+        let filter = Prefilter::new(["fetch", "get"], []).with_rule_words(RuleWords::new([&table]));
+        assert_eq!(
+            filter.verdict(Language::Python, "async def f():\n    get()\n", false),
+            Verdict::AsyncCode(vec![NameCall {
+                name: "get",
+                receiver: Receiver::None
+            }])
+        );
+        assert!(!filter.rule_words_need("async def f():\n    get()\n").parse);
+        assert!(
+            filter
+                .rule_words_need("async def f():\n    time.sleep(1)\n")
+                .parse
+        );
+        assert_eq!(
+            filter.verdict(Language::Rust, "async fn f() {}\n", false),
             Verdict::Lint
         );
     }

@@ -599,7 +599,7 @@ fn syntax_error_is_one_al000_and_other_files_are_still_linted() {
     write(
         dir.path(),
         "bad.py",
-        "import asyncio\n\n\ndef broken(:\n    pass\n",
+        "import asyncio\n\n\ndef broken(:\n    asyncio.run(main())\n",
     );
     write(dir.path(), "good.py", MIXED);
     let output = asynclint(dir.path(), &["check", "--format", "json", "."]);
@@ -631,7 +631,7 @@ fn syntax_error_in_concise_format_has_its_line() {
     write(
         dir.path(),
         "bad.py",
-        "import asyncio\n\n\ndef broken(:\n    pass\n",
+        "import asyncio\n\n\ndef broken(:\n    asyncio.run(main())\n",
     );
     let output = asynclint(dir.path(), &["check", "--format", "concise", "."]);
     assert_exit(&output, 1);
@@ -963,7 +963,11 @@ fn select_of_an_absent_rule_exits_0() {
 #[test]
 fn select_still_reports_syntax_errors() {
     let dir = TempDir::new().unwrap();
-    write(dir.path(), "bad.py", "async def broken(:\n");
+    write(
+        dir.path(),
+        "bad.py",
+        "async def broken(:\n    time.sleep(1)\n",
+    );
     let output = asynclint(
         dir.path(),
         &["check", "--format", "concise", "--select", "AL201", "."],

@@ -86,6 +86,104 @@ fn a_file_that_cannot_have_findings_is_not_parsed() {
     assert!(stdout(&output).contains("AL000"), "{}", stdout(&output));
 }
 
+#[test]
+fn async_code_that_no_rule_can_flag_is_not_parsed() {
+    let dir = TempDir::new().unwrap();
+    // Async code, but no word any rule needs and no call of a project coroutine.
+    write(
+        dir.path(),
+        "quiet.py",
+        "async def handler(request):\n    return await request.json()\n\ndef broken(:\n",
+    );
+    // `get` is a blocking method of `requests.Session`, but nothing this file
+    // imports leads to `requests`.
+    write(
+        dir.path(),
+        "unrelated_get.py",
+        "import json\n\nasync def f(d):\n    return d.get('k')\n\ndef broken(:\n",
+    );
+    let output = asynclint(dir.path(), &["check", "--isolated", "."]);
+    assert_exit(&output, 0);
+    let output = asynclint(
+        dir.path(),
+        &[
+            "check",
+            "--isolated",
+            "--format",
+            "concise",
+            "--no-prefilter",
+            ".",
+        ],
+    );
+    assert_exit(&output, 1);
+    let out = stdout(&output);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].starts_with("quiet.py:4:") && lines[0].contains("AL000"));
+    assert!(lines[1].starts_with("unrelated_get.py:6:") && lines[1].contains("AL000"));
+}
+
+#[test]
+fn async_code_is_parsed_for_each_kind_of_rule_word() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "lib.py", "async def fetch():\n    return 1\n");
+    // Each file is async code whose only finding needs the word named in its name.
+    write(
+        dir.path(),
+        "standalone.py",
+        "import time\n\nasync def f():\n    time.sleep(1)\n",
+    );
+    write(
+        dir.path(),
+        "module_function.py",
+        "from subprocess import run as sh\n\nasync def f():\n    sh(['ls'])\n",
+    );
+    write(
+        dir.path(),
+        "builtin.py",
+        "async def f(path):\n    return open(path).read()\n",
+    );
+    write(
+        dir.path(),
+        "sync_with.py",
+        "import threading\n\nlock = threading.Lock()\n\nasync def f():\n    with lock:\n        await g()\n\nasync def g():\n    pass\n",
+    );
+    write(
+        dir.path(),
+        "own_coroutine.py",
+        "async def g():\n    pass\n\nasync def f():\n    g()\n",
+    );
+    write(
+        dir.path(),
+        "project_coroutine.py",
+        "from lib import fetch\n\nasync def f():\n    fetch()\n",
+    );
+    // A base class elsewhere keeps a `requests.Session`: the method is followed
+    // through the import graph to the module that imports `requests`.
+    write(
+        dir.path(),
+        "base.py",
+        "import requests\n\nclass Base:\n    session: requests.Session\n\n    async def close(self):\n        pass\n",
+    );
+    write(
+        dir.path(),
+        "reached_package.py",
+        "from base import Base\n\nclass Api(Base):\n    async def f(self, url):\n        self.session.get(url)\n",
+    );
+    assert_found_both_ways(
+        dir.path(),
+        &[
+            "builtin.py:2:12: AL202",
+            "module_function.py:4:5: AL202",
+            "own_coroutine.py:5:5: AL101",
+            "project_coroutine.py:4:5: AL101",
+            "reached_package.py:5:9: AL202",
+            "standalone.py:4:5: AL201",
+            "sync_with.py:6:10: AL203",
+        ],
+    );
+}
+
 /// Lints `dir` with the concise format, with and without the prefilter, and checks
 /// both give `expected` (`path:line:column: CODE` per finding).
 fn assert_found_both_ways(dir: &Path, expected: &[&str]) {

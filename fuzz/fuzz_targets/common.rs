@@ -103,9 +103,15 @@ fn scan_python(source: &str, module: &ModuleName) {
     drop(python::scan::imports(source, module, None));
     let names: Vec<&str> = outline.coroutines.all().map(String::as_str).collect();
     let prefilter = asynclint::prefilter::Prefilter::new(names.iter().copied(), []);
-    if let asynclint::prefilter::Verdict::LintIfReached(calls) =
-        prefilter.verdict(Language::Python, source, true)
-    {
+    let rule_words =
+        python::rule_words::RuleWords::new([&asynclint::catalog::python_blocking_calls()]);
+    let prefilter = prefilter.with_rule_words(rule_words);
+    let (calls, async_code) = match prefilter.verdict(Language::Python, source, true) {
+        asynclint::prefilter::Verdict::LintIfReached(calls) => (calls, false),
+        asynclint::prefilter::Verdict::AsyncCode(calls) => (calls, true),
+        _ => (Vec::new(), false),
+    };
+    if !calls.is_empty() || async_code {
         let modules = [python::reach::IndexedModule {
             names: vec![module.dotted.as_str()],
             coroutines: &outline.coroutines,
@@ -114,6 +120,11 @@ fn scan_python(source: &str, module: &ModuleName) {
         }];
         let graph = python::reach::ReachGraph::new(&modules, names, Default::default());
         graph.may_reach_any(source, &imports, &calls);
+        if async_code {
+            for package in &prefilter.rule_words_need(source).reached_packages {
+                graph.package_may_reach(&imports, package);
+            }
+        }
     }
     // The scan of where names are bound, for the names the text itself uses most.
     let heads = ["self", "f", "x", "open", "client"];

@@ -8,6 +8,7 @@ pub mod index;
 pub mod nesting;
 pub mod outline;
 pub mod reach;
+pub mod rule_words;
 pub mod rules;
 pub mod scan;
 pub mod semantic;

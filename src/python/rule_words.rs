@@ -1,0 +1,430 @@
+//! The words a Python module with async code must contain, in code, for a rule other
+//! than AL101's calls of project coroutines to fire in it: the prefilter parses a
+//! module with `async` or `await` only when one of them is there, or when AL101 can
+//! reach a coroutine through its calls ([`super::reach`]).
+//!
+//! Every rule flags a call by the qualified name of its callee, a statement kind or an
+//! exception type, and the last part of a qualified name is always written in the
+//! module itself: the attribute of `x.sleep(...)`, the name a bare `sleep(...)` is
+//! bound to by its `import`, `def` or `class`, or the builtin it names. So:
+//!
+//! - AL102, AL201, AL203, AL204, AL301, AL302, AL401, AL501 need one of
+//!   [`STANDALONE`] (`create_task`, `sleep`, `acquire`, `finally`, `CancelledError`,
+//!   ...), a `with` statement that is not `async with`, or a bare `except:`;
+//! - asyncio's functions (`asyncio.run`, `asyncio.wait`, its coroutine functions)
+//!   need `asyncio` and their own name;
+//! - a blocking call of a module (`subprocess.run`, `os.system`) needs the module's
+//!   name and the function's: the module can only be named through the module's own
+//!   imports (values get origins from calls, classes and annotations, never from a
+//!   module, unless a value is annotated with a module, which no type checker
+//!   accepts);
+//! - a blocking method of a class (`requests.Session.get`, `pathlib.Path.read_text`,
+//!   and every callee a configuration adds) needs its name, and its package either
+//!   written in the module or imported by a module its imports can reach (a base
+//!   class or an attribute's type may come from there): the caller asks the import
+//!   graph about [`Needs::reached_packages`].
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+use crate::catalog::BlockingTable;
+use crate::prefilter::is_identifier_byte;
+
+/// Words any of which lets a module with async code be parsed.
+const STANDALONE: &[&str] = &[
+    // AL102, AL301: tasks and fan-outs.
+    "create_task",
+    "ensure_future",
+    "start_soon",
+    "gather",
+    "as_completed",
+    // AL201, AL302 (`time.sleep`, `asyncio.sleep`); AL203: a thread lock taken.
+    "sleep",
+    "acquire",
+    // AL204, AL501: loops driven or fetched by hand, generator-based coroutines.
+    "run_until_complete",
+    "run_forever",
+    "get_event_loop",
+    "set_event_loop",
+    "coroutine",
+    "yield",
+    // AL401: what catches a cancellation, and `finally:` blocks that can swallow it.
+    "finally",
+    "CancelledError",
+    "BaseException",
+];
+
+/// asyncio's functions that rules name: `asyncio.run` (AL204), `asyncio.wait` (AL301)
+/// and its coroutine functions (AL101).
+const ASYNCIO_FUNCTIONS: &[&str] = &[
+    "run",
+    "wait",
+    "wait_for",
+    "open_connection",
+    "open_unix_connection",
+    "create_subprocess_exec",
+    "create_subprocess_shell",
+    "to_thread",
+    "start_server",
+    "start_unix_server",
+];
+
+/// Modules whose functions the blocking-call table names (`subprocess.run`): such a
+/// callee is reached only through the module's name, written in the caller.
+const MODULES: &[&str] = &[
+    "builtins",
+    "io",
+    "os",
+    "subprocess",
+    "shutil",
+    "socket",
+    "time",
+    "requests",
+    "httpx",
+    "urllib.request",
+    "urllib3",
+    "http.client",
+    "sqlite3",
+    "psycopg2",
+    "pymysql",
+    "mysql.connector",
+];
+
+/// What a module must contain for a rule other than AL101 to fire in it.
+pub struct RuleWords {
+    automaton: AhoCorasick,
+    words: Vec<Word>,
+    /// Module functions (`subprocess.run`): the module's package and the function,
+    /// both written.
+    functions: Vec<(usize, Name)>,
+    /// Class methods and configured callees (`requests.Session.get`): the method
+    /// written, its package written or reached.
+    methods: Vec<(usize, Name)>,
+    /// Callees called by a bare name that no import needs (builtins): written.
+    bare: Vec<Name>,
+}
+
+/// One word of the automaton, and whether it lets a module be parsed alone.
+struct Word {
+    text: String,
+    standalone: bool,
+}
+
+/// The last part of a blocking callee: a word, or (`os.spawn*`) the start of one.
+enum Name {
+    Word(usize),
+    Prefix(String),
+}
+
+/// What the words of one module call for.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// A rule can fire: parse the module.
+    pub parse: bool,
+    /// Packages of blocking methods the module calls but does not name: parse it if
+    /// its imports reach a module that imports one of them.
+    pub reached_packages: Vec<String>,
+}
+
+impl Needs {
+    pub fn parse() -> Needs {
+        Needs {
+            parse: true,
+            reached_packages: Vec::new(),
+        }
+    }
+}
+
+impl RuleWords {
+    /// The words for the blocking-call tables of a run (every table any file uses).
+    pub fn new<'t>(tables: impl IntoIterator<Item = &'t BlockingTable>) -> RuleWords {
+        let mut builder = Builder::default();
+        for word in STANDALONE {
+            builder.standalone(word);
+        }
+        let asyncio = builder.word("asyncio");
+        for function in ASYNCIO_FUNCTIONS {
+            let function = Name::Word(builder.word(function));
+            builder.functions.push((asyncio, function));
+        }
+        for table in tables {
+            for callee in table.callees() {
+                builder.blocking_callee(callee);
+            }
+        }
+        builder.build()
+    }
+
+    /// What `source` (with its strings and comments at `non_code`) calls for.
+    pub fn needs(&self, source: &str, non_code: &[(usize, usize)]) -> Needs {
+        let code = Code { source, non_code };
+        if code.has_sync_with_or_bare_except() {
+            return Needs::parse();
+        }
+        let bytes = source.as_bytes();
+        let mut present = vec![false; self.words.len()];
+        for found in self.automaton.find_iter(bytes) {
+            if !code.is_whole_word(found.start(), found.end()) || !code.in_code(found.start()) {
+                continue;
+            }
+            let id = found.pattern().as_usize();
+            if self.words[id].standalone {
+                return Needs::parse();
+            }
+            present[id] = true;
+        }
+        let written = |name: &Name| match name {
+            Name::Word(id) => present[*id],
+            Name::Prefix(start) => code.has_identifier_starting_with(start),
+        };
+        let function_called = self
+            .functions
+            .iter()
+            .any(|(package, function)| present[*package] && written(function));
+        if function_called || self.bare.iter().any(written) {
+            return Needs::parse();
+        }
+        let mut reached_packages: Vec<String> = Vec::new();
+        for (package, method) in &self.methods {
+            if !written(method) {
+                continue;
+            }
+            if present[*package] {
+                return Needs::parse();
+            }
+            reached_packages.push(self.words[*package].text.clone());
+        }
+        reached_packages.sort_unstable();
+        reached_packages.dedup();
+        Needs {
+            parse: false,
+            reached_packages,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    words: Vec<Word>,
+    functions: Vec<(usize, Name)>,
+    methods: Vec<(usize, Name)>,
+    bare: Vec<Name>,
+}
+
+impl Builder {
+    fn word(&mut self, text: &str) -> usize {
+        match self.words.iter().position(|word| word.text == text) {
+            Some(id) => id,
+            None => {
+                self.words.push(Word {
+                    text: text.to_string(),
+                    standalone: false,
+                });
+                self.words.len() - 1
+            }
+        }
+    }
+
+    fn standalone(&mut self, text: &str) {
+        let id = self.word(text);
+        self.words[id].standalone = true;
+    }
+
+    /// The last part of a callee: `run`, or `spawn` of `spawn*`.
+    fn name(&mut self, last: &str) -> Name {
+        match last.strip_suffix('*') {
+            Some(start) => Name::Prefix(start.to_string()),
+            None => Name::Word(self.word(last)),
+        }
+    }
+
+    /// `subprocess.run` (a module's function), `requests.Session.get` (a class's
+    /// method), `builtins.open`, or any configured callee; `*` ends a prefix.
+    fn blocking_callee(&mut self, callee: &str) {
+        let (prefix, last) = callee.rsplit_once('.').unwrap_or(("builtins", callee));
+        let name = self.name(last);
+        if prefix == "builtins" {
+            self.bare.push(name);
+            return;
+        }
+        let package = self.word(prefix.split('.').next().unwrap_or(prefix));
+        match MODULES.contains(&prefix) {
+            true => self.functions.push((package, name)),
+            false => self.methods.push((package, name)),
+        }
+    }
+
+    fn build(self) -> RuleWords {
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(self.words.iter().map(|word| &word.text))
+            .expect("identifiers always build an automaton");
+        RuleWords {
+            automaton,
+            words: self.words,
+            functions: self.functions,
+            methods: self.methods,
+            bare: self.bare,
+        }
+    }
+}
+
+/// A module's text, and where its strings and comments are.
+struct Code<'s> {
+    source: &'s str,
+    non_code: &'s [(usize, usize)],
+}
+
+impl Code<'_> {
+    fn in_code(&self, at: usize) -> bool {
+        let after = self.non_code.partition_point(|&(start, _)| start <= at);
+        !(after > 0 && at < self.non_code[after - 1].1)
+    }
+
+    fn is_whole_word(&self, start: usize, end: usize) -> bool {
+        let bytes = self.source.as_bytes();
+        let joins_before = start > 0 && is_identifier_byte(bytes[start - 1]);
+        let joins_after = bytes.get(end).is_some_and(|&b| is_identifier_byte(b));
+        !joins_before && !joins_after
+    }
+
+    /// A `with` statement that is not `async with` (AL203 takes thread locks there),
+    /// or a bare `except:` (AL401).
+    fn has_sync_with_or_bare_except(&self) -> bool {
+        let bytes = self.source.as_bytes();
+        let sync_with = memchr::memmem::find_iter(bytes, b"with").any(|start| {
+            if !self.is_whole_word(start, start + 4) || !self.in_code(start) {
+                return false;
+            }
+            let before = bytes[..start].trim_ascii_end();
+            let after_async = before.ends_with(b"async")
+                && self.is_whole_word(before.len() - "async".len(), before.len());
+            !after_async
+        });
+        sync_with
+            || memchr::memmem::find_iter(bytes, b"except").any(|start| {
+                self.is_whole_word(start, start + 6)
+                    && self.in_code(start)
+                    && bytes[start + 6..].trim_ascii_start().first() == Some(&b':')
+            })
+    }
+
+    /// Does an identifier in code start with `start` (`spawnv` for `spawn`)?
+    fn has_identifier_starting_with(&self, start: &str) -> bool {
+        let bytes = self.source.as_bytes();
+        memchr::memmem::find_iter(bytes, start.as_bytes())
+            .any(|at| !(at > 0 && is_identifier_byte(bytes[at - 1])) && self.in_code(at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::python_blocking_calls;
+    use crate::python::outline::non_code;
+
+    fn needs(source: &str) -> Needs {
+        let table = python_blocking_calls();
+        RuleWords::new([&table]).needs(source, &non_code(source))
+    }
+
+    fn parsed(source: &str) -> bool {
+        needs(source).parse
+    }
+
+    #[test]
+    fn async_code_without_rule_words_is_not_parsed() {
+        for source in [
+            "async def f(hass):\n    await hass.async_block_till_done()\n",
+            "async def f(session):\n    async with session.get(url) as r:\n        return await r.json()\n",
+            "async def f(data):\n    return data.get('x')\n",
+            "async def f():\n    # time.sleep(1) in a comment\n    x = 'subprocess.run'\n",
+            "async def f(items):\n    return [x.copy() for x in items]\n",
+        ] {
+            assert!(!parsed(source), "{source:?}");
+        }
+    }
+
+    #[test]
+    fn every_standalone_word_in_code_is_parsed() {
+        for word in STANDALONE {
+            let source = format!("async def f(x):\n    x.{word}\n");
+            assert!(parsed(&source), "{word}");
+            let in_a_string = format!("async def f(x):\n    '{word}'\n");
+            assert!(!parsed(&in_a_string), "{word} in a string");
+        }
+    }
+
+    #[test]
+    fn statements_and_exception_clauses() {
+        assert!(parsed("async def f(lock):\n    with lock:\n        pass\n"));
+        assert!(!parsed(
+            "async def f(lock):\n    async with lock:\n        pass\n"
+        ));
+        assert!(parsed(
+            "async def f():\n    try:\n        pass\n    except:\n        pass\n"
+        ));
+        assert!(!parsed(
+            "async def f():\n    try:\n        pass\n    except ValueError:\n        pass\n"
+        ));
+    }
+
+    #[test]
+    fn a_module_function_needs_its_module_and_its_name() {
+        assert!(parsed(
+            "import subprocess\nasync def f():\n    subprocess.run(['ls'])\n"
+        ));
+        assert!(parsed(
+            "from subprocess import run as sh\nasync def f():\n    sh(['ls'])\n"
+        ));
+        assert!(!parsed("async def f(task):\n    task.run()\n"));
+        assert!(!parsed(
+            "import subprocess\nasync def f(d):\n    return d.copy()\n"
+        ));
+        assert!(parsed(
+            "import os\nasync def f():\n    os.spawnv(0, 'x', [])\n"
+        ));
+        assert!(parsed(
+            "import asyncio\nasync def f():\n    asyncio.run(main())\n"
+        ));
+        assert!(!parsed("async def f(runner):\n    runner.run()\n"));
+        // Builtins need no import.
+        assert!(parsed("async def f(p):\n    return open(p).read()\n"));
+    }
+
+    #[test]
+    fn a_class_method_needs_its_name_and_its_package_written_or_reached() {
+        assert!(parsed("import requests\nasync def f(s):\n    s.get(url)\n"));
+        assert_eq!(
+            needs("async def f(self):\n    self.session.get(url)\n"),
+            Needs {
+                parse: false,
+                reached_packages: vec!["requests".to_string()],
+            }
+        );
+        assert_eq!(
+            needs("async def f(self):\n    self.path.read_text()\n").reached_packages,
+            ["pathlib"]
+        );
+    }
+
+    #[test]
+    fn configured_callees_count() {
+        let mut table = python_blocking_calls();
+        table.insert(crate::catalog::BlockingCall {
+            call: "vendor.client.fetch_blocking".to_string(),
+            use_instead: "x".to_string(),
+        });
+        let words = RuleWords::new([&table]);
+        let source =
+            "from vendor.client import fetch_blocking\nasync def f():\n    fetch_blocking()\n";
+        assert!(words.needs(source, &non_code(source)).parse);
+        let elsewhere = "async def f(c):\n    c.fetch_blocking()\n";
+        assert_eq!(
+            words
+                .needs(elsewhere, &non_code(elsewhere))
+                .reached_packages,
+            ["vendor"]
+        );
+    }
+}
