@@ -410,7 +410,7 @@ fn skip_back_or_forth(bytes: &[u8], at: usize, direction: Direction) -> usize {
 /// ASCII letters, digits and `_`, and every byte of a multi-byte UTF-8 character
 /// (non-ASCII identifiers are rare; counting their bytes as identifier bytes only
 /// ever makes a match fail, never succeed wrongly).
-pub fn is_identifier_byte(byte: u8) -> bool {
+pub const fn is_identifier_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
 

@@ -24,7 +24,7 @@
 //!   class or an attribute's type may come from there): the caller asks the import
 //!   graph about [`Needs::reached_packages`].
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rustc_hash::FxHashMap;
 
 use crate::catalog::BlockingTable;
 use crate::prefilter::is_identifier_byte;
@@ -91,8 +91,14 @@ const MODULES: &[&str] = &[
 
 /// What a module must contain for a rule other than AL101 to fire in it.
 pub struct RuleWords {
-    automaton: AhoCorasick,
     words: Vec<Word>,
+    /// Each word's id, by its text.
+    ids: FxHashMap<Box<[u8]>, usize>,
+    /// The starts of identifiers that blocking callees name with a `*` (`spawn`).
+    prefixes: Vec<String>,
+    /// Rules most identifiers out before they are hashed: bit `n` of entry `b` says
+    /// that a word (or prefix) starts with `b` and is `n` bytes long (63: longer).
+    shapes: Box<[u64; 256]>,
     /// Module functions (`subprocess.run`): the module's package and the function,
     /// both written.
     functions: Vec<(usize, Name)>,
@@ -103,16 +109,17 @@ pub struct RuleWords {
     bare: Vec<Name>,
 }
 
-/// One word of the automaton, and whether it lets a module be parsed alone.
+/// One word, and whether it lets a module be parsed alone.
 struct Word {
     text: String,
     standalone: bool,
 }
 
-/// The last part of a blocking callee: a word, or (`os.spawn*`) the start of one.
+/// The last part of a blocking callee: a word, or (`os.spawn*`) the start of one
+/// (an index into [`RuleWords::prefixes`]).
 enum Name {
     Word(usize),
-    Prefix(String),
+    Prefix(usize),
 }
 
 /// What the words of one module call for.
@@ -156,25 +163,27 @@ impl RuleWords {
 
     /// What `source` (with its strings and comments at `non_code`) calls for.
     pub fn needs(&self, source: &str, non_code: &[(usize, usize)]) -> Needs {
-        let code = Code { source, non_code };
-        if code.has_sync_with_or_bare_except() {
-            return Needs::parse();
-        }
-        let bytes = source.as_bytes();
         let mut present = vec![false; self.words.len()];
-        for found in self.automaton.find_iter(bytes) {
-            if !code.is_whole_word(found.start(), found.end()) || !code.in_code(found.start()) {
-                continue;
-            }
-            let id = found.pattern().as_usize();
-            if self.words[id].standalone {
-                return Needs::parse();
-            }
-            present[id] = true;
+        let mut prefixed = vec![false; self.prefixes.len()];
+        let code = Code { source, non_code };
+        let mut previous: &[u8] = b"";
+        let mut previous_end = 0;
+        let parse = code.identifiers().any(|(start, identifier)| {
+            let rule_can_fire = match identifier {
+                b"with" => !code.only_blanks_between(previous_end, start) || previous != b"async",
+                b"except" => code.next_non_blank(start + identifier.len()) == Some(b':'),
+                _ => self.note(identifier, &mut present, &mut prefixed),
+            };
+            previous = identifier;
+            previous_end = start + identifier.len();
+            rule_can_fire
+        });
+        if parse {
+            return Needs::parse();
         }
         let written = |name: &Name| match name {
             Name::Word(id) => present[*id],
-            Name::Prefix(start) => code.has_identifier_starting_with(start),
+            Name::Prefix(id) => prefixed[*id],
         };
         let function_called = self
             .functions
@@ -200,11 +209,27 @@ impl RuleWords {
             reached_packages,
         }
     }
+
+    /// Marks a word or prefix found in code; true for a standalone word.
+    fn note(&self, identifier: &[u8], present: &mut [bool], prefixed: &mut [bool]) -> bool {
+        let shape = 1u64 << identifier.len().min(63);
+        if self.shapes[identifier[0] as usize] & shape != 0 {
+            if let Some(&id) = self.ids.get(identifier) {
+                present[id] = true;
+                return self.words[id].standalone;
+            }
+        }
+        for (id, prefix) in self.prefixes.iter().enumerate() {
+            prefixed[id] |= identifier.starts_with(prefix.as_bytes());
+        }
+        false
+    }
 }
 
 #[derive(Default)]
 struct Builder {
     words: Vec<Word>,
+    prefixes: Vec<String>,
     functions: Vec<(usize, Name)>,
     methods: Vec<(usize, Name)>,
     bare: Vec<Name>,
@@ -231,9 +256,15 @@ impl Builder {
 
     /// The last part of a callee: `run`, or `spawn` of `spawn*`.
     fn name(&mut self, last: &str) -> Name {
-        match last.strip_suffix('*') {
-            Some(start) => Name::Prefix(start.to_string()),
-            None => Name::Word(self.word(last)),
+        let Some(start) = last.strip_suffix('*') else {
+            return Name::Word(self.word(last));
+        };
+        match self.prefixes.iter().position(|prefix| prefix == start) {
+            Some(id) => Name::Prefix(id),
+            None => {
+                self.prefixes.push(start.to_string());
+                Name::Prefix(self.prefixes.len() - 1)
+            }
         }
     }
 
@@ -254,14 +285,21 @@ impl Builder {
     }
 
     fn build(self) -> RuleWords {
-        let automaton = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(self.words.iter().map(|word| &word.text))
-            .expect("identifiers always build an automaton");
+        let mut shapes = Box::new([0u64; 256]);
+        for text in self.words.iter().map(|word| &word.text) {
+            shapes[text.as_bytes()[0] as usize] |= 1 << text.len().min(63);
+        }
+        let ids = self
+            .words
+            .iter()
+            .enumerate()
+            .map(|(id, word)| (word.text.as_bytes().into(), id))
+            .collect();
         RuleWords {
-            automaton,
             words: self.words,
+            ids,
+            prefixes: self.prefixes,
+            shapes,
             functions: self.functions,
             methods: self.methods,
             bare: self.bare,
@@ -275,47 +313,64 @@ struct Code<'s> {
     non_code: &'s [(usize, usize)],
 }
 
-impl Code<'_> {
-    fn in_code(&self, at: usize) -> bool {
-        let after = self.non_code.partition_point(|&(start, _)| start <= at);
-        !(after > 0 && at < self.non_code[after - 1].1)
+impl<'s> Code<'s> {
+    /// Every identifier outside strings and comments, with its offset. A number
+    /// (`0x1f`) passes for one too: no word starts with a digit.
+    fn identifiers(&self) -> impl Iterator<Item = (usize, &'s [u8])> + 's {
+        let bytes = self.source.as_bytes();
+        let ends = self
+            .non_code
+            .iter()
+            .copied()
+            .chain([(bytes.len(), bytes.len())]);
+        let mut code_start = 0;
+        ends.flat_map(move |(start, end)| {
+            let segment = code_start..start;
+            code_start = end;
+            identifiers_in(bytes, segment)
+        })
     }
 
-    fn is_whole_word(&self, start: usize, end: usize) -> bool {
-        let bytes = self.source.as_bytes();
-        let joins_before = start > 0 && is_identifier_byte(bytes[start - 1]);
-        let joins_after = bytes.get(end).is_some_and(|&b| is_identifier_byte(b));
-        !joins_before && !joins_after
+    fn only_blanks_between(&self, start: usize, end: usize) -> bool {
+        self.source.as_bytes()[start..end].trim_ascii().is_empty()
     }
 
-    /// A `with` statement that is not `async with` (AL203 takes thread locks there),
-    /// or a bare `except:` (AL401).
-    fn has_sync_with_or_bare_except(&self) -> bool {
-        let bytes = self.source.as_bytes();
-        let sync_with = memchr::memmem::find_iter(bytes, b"with").any(|start| {
-            if !self.is_whole_word(start, start + 4) || !self.in_code(start) {
-                return false;
-            }
-            let before = bytes[..start].trim_ascii_end();
-            let after_async = before.ends_with(b"async")
-                && self.is_whole_word(before.len() - "async".len(), before.len());
-            !after_async
-        });
-        sync_with
-            || memchr::memmem::find_iter(bytes, b"except").any(|start| {
-                self.is_whole_word(start, start + 6)
-                    && self.in_code(start)
-                    && bytes[start + 6..].trim_ascii_start().first() == Some(&b':')
-            })
-    }
-
-    /// Does an identifier in code start with `start` (`spawnv` for `spawn`)?
-    fn has_identifier_starting_with(&self, start: &str) -> bool {
-        let bytes = self.source.as_bytes();
-        memchr::memmem::find_iter(bytes, start.as_bytes())
-            .any(|at| !(at > 0 && is_identifier_byte(bytes[at - 1])) && self.in_code(at))
+    fn next_non_blank(&self, at: usize) -> Option<u8> {
+        self.source.as_bytes()[at..]
+            .trim_ascii_start()
+            .first()
+            .copied()
     }
 }
+
+/// The identifiers of `bytes[range]`, with their offsets.
+fn identifiers_in(
+    bytes: &[u8],
+    range: std::ops::Range<usize>,
+) -> impl Iterator<Item = (usize, &[u8])> {
+    let segment = &bytes[range.clone()];
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + segment[at..].iter().position(|&b| IDENTIFIER[b as usize])?;
+        let end = segment[start..]
+            .iter()
+            .position(|&b| !IDENTIFIER[b as usize])
+            .map_or(segment.len(), |length| start + length);
+        at = end;
+        Some((range.start + start, &segment[start..end]))
+    })
+}
+
+/// [`is_identifier_byte`] as a table, for the scan of every byte of a module.
+static IDENTIFIER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = is_identifier_byte(byte as u8);
+        byte += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -366,6 +421,32 @@ mod tests {
         ));
         assert!(!parsed(
             "async def f():\n    try:\n        pass\n    except ValueError:\n        pass\n"
+        ));
+    }
+
+    #[test]
+    fn words_are_whole_identifiers_in_code() {
+        // Part of a longer identifier, an attribute of a string's text, a comment.
+        for source in [
+            "async def f(x):\n    x.my_sleep_time()\n",
+            "async def f(x):\n    return x.sleeper\n",
+            "async def f(x):\n    return f'{x} sleep'  # sleep\n",
+            "async def f(x):\n    return x.without\n",
+            "async def f(x):\n    return x.except_\n",
+        ] {
+            assert!(!parsed(source), "{source:?}");
+        }
+        // Right after a string or a bracket, at the end of the text.
+        for source in [
+            "async def f(x):\n    return ('a'.sleep)\n",
+            "async def f(x):\n    return [x.sleep]",
+            "async def f(x):\n    try:\n        pass\n    except   :\n        pass\n",
+            "async def f(x):\n    async with x:\n        pass\n    with x:\n        pass\n",
+        ] {
+            assert!(parsed(source), "{source:?}");
+        }
+        assert!(!parsed(
+            "async def f(x):\n    async   with x:\n        pass\n"
         ));
     }
 
