@@ -567,14 +567,7 @@ struct Skipping {
 }
 
 impl Skipping {
-    /// `coroutines` are the file's own `async def`s.
-    fn may_report(
-        &self,
-        place: &Place,
-        source: &str,
-        coroutines: &python::outline::Coroutines,
-        settings: &Settings,
-    ) -> bool {
+    fn may_report(&self, place: &Place, source: &str, settings: &Settings) -> bool {
         let directives_matter = settings.is_enabled(Rule::UnusedSuppression);
         let language = match place {
             Place::Python(_) => Language::Python,
@@ -594,7 +587,7 @@ impl Skipping {
                 // A coroutine of the file itself needs no import to be called.
                 if calls
                     .iter()
-                    .any(|call| coroutines.all().any(|own| own == call.name))
+                    .any(|call| python::reach::defines_function(source, call.name))
                 {
                     return true;
                 }
@@ -642,17 +635,9 @@ fn lint_scanned(
     sources: &Sources,
 ) -> Linted {
     let Scanned { file, scan, .. } = scanned;
-    let mut coroutines = python::outline::Coroutines::default();
     let (place, read_result) = match scan {
         Scan::Unreadable(unreadable) => (None, Err(unreadable)),
-        Scan::Python {
-            module,
-            coroutines: defined,
-            ..
-        } => {
-            coroutines = defined;
-            (Some(Place::Python(module)), sources.read(&file.path))
-        }
+        Scan::Python { module, .. } => (Some(Place::Python(module)), sources.read(&file.path)),
         Scan::Rust { .. } => (None, sources.read(&file.path)),
     };
     let source = match read_result {
@@ -670,7 +655,7 @@ fn lint_scanned(
         }
     };
     let place = place.unwrap_or_else(|| Place::of(&file));
-    if !skipping.may_report(&place, &source, &coroutines, settings) {
+    if !skipping.may_report(&place, &source, settings) {
         return Linted {
             report: None,
             io_error: None,

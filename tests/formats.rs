@@ -14,7 +14,7 @@ use tempfile::TempDir;
 
 mod common;
 
-use common::{assert_exit, asynclint, json, stderr, stdout, write, MIXED, SLEEPY};
+use common::{assert_exit, asynclint, json, stderr, stdout, write, BROKEN, MIXED, SLEEPY};
 
 /// A file with a warning-severity finding: AL301 on line 5.
 const UNBOUNDED: &str = "import asyncio\n\n\nasync def fetch_all(urls):\n    await asyncio.gather(*[fetch(u) for u in urls])\n\n\nasync def fetch(u):\n    await asyncio.sleep(0)\n";
@@ -234,7 +234,7 @@ fn sarif_unreadable_path_is_a_failed_execution_with_a_notification() {
 #[test]
 fn sarif_syntax_error_is_an_al000_result() {
     let dir = TempDir::new().unwrap();
-    write(dir.path(), "broken.py", "async def f(:\n");
+    write(dir.path(), "broken.py", BROKEN);
     let log = sarif(dir.path(), &[], 1);
     let result = &only_run(&log)["results"][0];
     assert_eq!(result["ruleId"], "AL000");
@@ -345,7 +345,7 @@ fn sarif_logs_are_valid_against_the_official_schema() {
         return;
     };
     let dir = project();
-    write(dir.path(), "broken.py", "async def f(:\n");
+    write(dir.path(), "broken.py", BROKEN);
     write(dir.path(), "odd name #1,:%.py", SLEEPY);
     assert_valid(&schema, &sarif(dir.path(), &[], 1));
     assert_valid(&schema, &sarif(dir.path(), &[".", "missing.py"], 2));

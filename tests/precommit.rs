@@ -10,7 +10,7 @@ use tempfile::TempDir;
 
 mod common;
 
-use common::{assert_exit, check, findings, stderr, stdout, write, SLEEPY};
+use common::{assert_exit, check, findings, stderr, stdout, write, BROKEN, SLEEPY};
 
 /// An async function in one module…
 const CLIENT: &str = "async def fetch(url):\n    return url\n";
@@ -159,7 +159,7 @@ fn a_named_rust_file_sees_the_async_functions_of_its_crate() {
 #[test]
 fn unnamed_files_that_cannot_be_read_or_parsed_are_not_reported() {
     let dir = flat_project();
-    write(dir.path(), "broken.py", "async def f(:\n");
+    write(dir.path(), "broken.py", BROKEN);
     write(dir.path(), "latin1.py", b"name = 'caf\xe9'\n");
     assert_eq!(check(dir.path(), &["app.py"], 1), ["app.py:5 AL101"]);
 }

@@ -17,6 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::bindings::{bindings, Bindings};
 use super::outline::Coroutines;
 use super::scan::{Imports, Reach};
+use crate::prefilter::is_identifier_byte;
 
 type NodeId = u32;
 
@@ -59,6 +60,22 @@ pub struct IndexedModule<'a> {
     /// Does its text mention asyncio (whose coroutine functions it can hand out, as a
     /// return or attribute type)?
     pub mentions_asyncio: bool,
+}
+
+/// Does `source` hold a `def name` (sync or async, anywhere, even in a string)? A
+/// module calls its own coroutine functions without importing them.
+pub fn defines_function(source: &str, name: &str) -> bool {
+    let bytes = source.as_bytes();
+    memchr::memmem::find_iter(bytes, name.as_bytes()).any(|start| {
+        let end = start + name.len();
+        let before = bytes[..start].trim_ascii_end();
+        let whole_name = !bytes.get(end).is_some_and(|&b| is_identifier_byte(b));
+        let after_def = before.ends_with(b"def")
+            && !before[..before.len() - 3]
+                .last()
+                .is_some_and(|&b| is_identifier_byte(b));
+        whole_name && after_def && before.len() < start
+    })
 }
 
 /// A module whose calls are asked about: its imports, their graph nodes (looked up
@@ -784,6 +801,26 @@ mod tests {
         assert!(reaches(&large, "app", "import unrelated\n", ".fetch"));
         // Names with a small walk stay exact in the same graph.
         assert!(!reaches(&large, "app", "import unrelated\n", ".main"));
+    }
+
+    #[test]
+    fn a_def_of_the_name_anywhere_in_the_text_counts() {
+        for source in [
+            "async def fetch(): ...\n",
+            "class A:\n    async  def\tfetch(self): ...\n",
+            "def fetch(): ...\n",
+        ] {
+            assert!(defines_function(source, "fetch"), "{source:?}");
+        }
+        for source in [
+            "fetch()\n",
+            "async def fetcher(): ...\n",
+            "async def prefetch(): ...\n",
+            "undef fetch\n",
+            "deffetch = 1\n",
+        ] {
+            assert!(!defines_function(source, "fetch"), "{source:?}");
+        }
     }
 
     #[test]

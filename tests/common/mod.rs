@@ -103,5 +103,9 @@ pub fn native(path: &str) -> String {
 /// AL201 on line 7, AL202 on line 8, AL101 on line 9.
 pub const MIXED: &str = "import asyncio\nimport time\nimport requests\n\n\nasync def main():\n    time.sleep(1)\n    requests.get(\"https://example.com\")\n    asyncio.sleep(1)\n";
 
+/// Async code with a syntax error. It calls `asyncio.sleep`, a word a rule needs:
+/// the prefilter does not parse async code without one, so it would not see the error.
+pub const BROKEN: &str = "import asyncio\n\n\nasync def f(:\n    asyncio.sleep(1)\n";
+
 /// One AL201 on line 5.
 pub const SLEEPY: &str = "import time\n\n\nasync def main():\n    time.sleep(1)\n";
