@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::config::{ConfigError, Configuration, CONFIG_FILE_NAMES};
 use crate::diagnostic::{Diagnostic, Located};
@@ -119,7 +120,7 @@ enum Scan {
         module: ModuleName,
         /// The module names under which the file joins the project index, when it
         /// can define something another module's call resolves to.
-        indexed_as: Vec<(String, ModuleName)>,
+        indexed_as: Vec<String>,
         /// Its `async def` names.
         coroutines: python::outline::Coroutines,
         /// What its imports reach and bind: all of it for an indexed module (the
@@ -201,10 +202,16 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
     let files_scanned = discovered.files.len();
     let linted = discovered.files.into_par_iter().map(|file| (file, false));
     let indexed = context.into_par_iter().map(|file| (file, true));
-    let mut scanned: Vec<Scanned> = linted
+    let named: Vec<Named> = linted
         .chain(indexed)
-        .map(|(file, index_only)| scan(file, index_only, &sources, &packages))
+        .map(|(file, index_only)| Named::new(file, index_only, &packages))
         .collect();
+    let importable = importable_names(&named);
+    let mut scanned: Vec<Scanned> = named
+        .into_par_iter()
+        .map(|named| scan(named, &sources, &importable))
+        .collect();
+    drop(importable);
     let mut index = Indexes {
         python: build_python_index(&scanned, &sources),
         rust: build_crate_index(&mut scanned),
@@ -302,14 +309,66 @@ fn decoded(bytes: Vec<u8>) -> Result<String, Box<Unreadable>> {
     })
 }
 
-/// The first pass over one file: what it adds to the indexes and to the prefilter's
-/// names. Only a Rust file that can define a future-returning fn is parsed here.
-fn scan(
+/// A file of the run, with the names it is known by, before its text is read.
+struct Named {
     file: SourceFile,
     index_only: bool,
-    sources: &Sources,
-    packages: &PackageDirectories,
-) -> Scanned {
+    /// A Python file's names; `None` for a Rust file.
+    python: Option<PythonNames>,
+}
+
+struct PythonNames {
+    module: ModuleName,
+    /// Every name the module can be imported by (`python_module_names`).
+    importable_as: Vec<String>,
+}
+
+impl Named {
+    fn new(file: SourceFile, index_only: bool, packages: &PackageDirectories) -> Named {
+        let python = (file.language == Language::Python).then(|| {
+            let module = python_module(&file, packages);
+            PythonNames {
+                importable_as: python_module_names(&file, &module),
+                module,
+            }
+        });
+        Named {
+            file,
+            index_only,
+            python,
+        }
+    }
+}
+
+/// Every name a Python module of the run can be imported by, and every package
+/// above one: the only import targets that can be nodes of the prefilter's graph
+/// (whose nodes are those of the indexed modules among them).
+fn importable_names(named: &[Named]) -> FxHashSet<String> {
+    let mut importable = FxHashSet::default();
+    let names = named
+        .iter()
+        .filter_map(|file| file.python.as_ref())
+        .flat_map(|python| &python.importable_as);
+    for name in names {
+        let mut prefix: &str = name;
+        while importable.insert(prefix.to_string()) {
+            match prefix.rfind('.') {
+                Some(dot) => prefix = &prefix[..dot],
+                None => break,
+            }
+        }
+    }
+    importable
+}
+
+/// The first pass over one file: what it adds to the indexes and to the prefilter's
+/// names. Only a Rust file that can define a future-returning fn is parsed here.
+fn scan(named: Named, sources: &Sources, importable: &FxHashSet<String>) -> Scanned {
+    let Named {
+        file,
+        index_only,
+        python,
+    } = named;
     let source = match sources.read(&file.path) {
         Ok(source) => source,
         Err(unreadable) => {
@@ -320,47 +379,9 @@ fn scan(
             }
         }
     };
-    let scan = match file.language {
-        Language::Python => {
-            let module = python_module(&file, packages);
-            let indexed_as = match python::worth_indexing(&source, &file.path) {
-                true => python_module_names(&file, &module),
-                false => Vec::new(),
-            };
-            if indexed_as.is_empty() {
-                // Only its renames matter: they name coroutines in its own calls.
-                let mut imports = python::scan::imports(&source, &module, None);
-                imports.names.retain(|imported| imported.alias.is_some());
-                Scan::Python {
-                    module,
-                    mentions_asyncio: false,
-                    indexed_as,
-                    coroutines: python::outline::coroutines(&source),
-                    imports: python::scan::Imports {
-                        names: imports.names,
-                        ..Default::default()
-                    },
-                }
-            } else {
-                let outline = python::outline::outline(&source);
-                // The graph needs what the imports reach and the renames; a whole
-                // project's worth of import lists is the scan's largest allocation.
-                let mut imports = python::scan::imports(&source, &module, Some(&outline));
-                imports.names.retain(|imported| imported.alias.is_some());
-                imports.names.shrink_to_fit();
-                imports.reaches.sort_unstable();
-                imports.reaches.dedup();
-                imports.reaches.shrink_to_fit();
-                Scan::Python {
-                    mentions_asyncio: memchr::memmem::find(source.as_bytes(), b"asyncio").is_some(),
-                    indexed_as,
-                    imports,
-                    module,
-                    coroutines: outline.coroutines,
-                }
-            }
-        }
-        Language::Rust => Scan::Rust {
+    let scan = match python {
+        Some(names) => scan_python(&source, &file.path, names, importable),
+        None => Scan::Rust {
             summary: rust::worth_indexing(&source)
                 .then(|| summarize_rust(&source, &FileLocation::from_path(&absolute(&file.path))))
                 .flatten(),
@@ -373,15 +394,61 @@ fn scan(
     }
 }
 
+fn scan_python(
+    source: &str,
+    path: &Path,
+    names: PythonNames,
+    importable: &FxHashSet<String>,
+) -> Scan {
+    let PythonNames {
+        module,
+        importable_as,
+    } = names;
+    if !python::worth_indexing(source, path) {
+        // Only its renames matter: they name coroutines in its own calls.
+        let mut imports = python::scan::imports(source, &module, None);
+        imports.names.retain(|imported| imported.alias.is_some());
+        return Scan::Python {
+            module,
+            mentions_asyncio: false,
+            indexed_as: Vec::new(),
+            coroutines: python::outline::coroutines(source),
+            imports: python::scan::Imports {
+                names: imports.names,
+                ..Default::default()
+            },
+        };
+    }
+    let outline = python::outline::outline(source);
+    // The graph needs what the imports reach and the renames. A whole project's
+    // worth of import lists is the scan's largest allocation, and most of it reaches
+    // no module (`from .const import DOMAIN` reaches `<package>.const.DOMAIN`).
+    let mut imports = python::scan::imports(source, &module, Some(&outline));
+    imports.names.retain(|imported| imported.alias.is_some());
+    imports.names.shrink_to_fit();
+    imports
+        .reaches
+        .retain(|reach| importable.contains(reach.target()));
+    imports.reaches.sort_unstable();
+    imports.reaches.dedup();
+    imports.reaches.shrink_to_fit();
+    Scan::Python {
+        mentions_asyncio: memchr::memmem::find(source.as_bytes(), b"asyncio").is_some(),
+        indexed_as: importable_as,
+        imports,
+        module,
+        coroutines: outline.coroutines,
+    }
+}
+
 /// The names a Python file is known by in the index: its dotted module name, and
 /// the names relative to the directory it was found under.
-fn python_module_names(file: &SourceFile, module: &ModuleName) -> Vec<(String, ModuleName)> {
-    let mut names: Vec<(String, ModuleName)> = root_relative_modules(file)
+fn python_module_names(file: &SourceFile, module: &ModuleName) -> Vec<String> {
+    let mut names: Vec<String> = root_relative_modules(file)
         .into_iter()
         .filter(|alias| *alias != module.dotted)
-        .map(|alias| (alias, module.clone()))
         .collect();
-    names.push((module.dotted.clone(), module.clone()));
+    names.push(module.dotted.clone());
     names
 }
 
@@ -396,8 +463,11 @@ fn summarize_rust(source: &str, location: &FileLocation) -> Option<FileSummary> 
 fn build_python_index(scanned: &[Scanned], sources: &Sources) -> ProjectIndex {
     let mut files_by_name: BTreeMap<&str, Vec<(&Path, &ModuleName)>> = BTreeMap::new();
     for file in scanned {
-        if let Scan::Python { indexed_as, .. } = &file.scan {
-            for (name, module) in indexed_as {
+        if let Scan::Python {
+            indexed_as, module, ..
+        } = &file.scan
+        {
+            for name in indexed_as {
                 files_by_name
                     .entry(name)
                     .or_default()
@@ -539,7 +609,7 @@ fn python_reach_graph(
                 mentions_asyncio,
                 ..
             } if !indexed_as.is_empty() => Some(IndexedModule {
-                names: indexed_as.iter().map(|(name, _)| name.as_str()).collect(),
+                names: indexed_as.iter().map(String::as_str).collect(),
                 coroutines,
                 imports,
                 mentions_asyncio: *mentions_asyncio,
@@ -892,7 +962,7 @@ pub fn index_entry(path: &Path, root: Option<&Path>, source: &str) -> Option<Ind
             let summary = python::summarize(source, &module)?;
             let names = python_module_names(&file, &module)
                 .into_iter()
-                .map(|(name, _)| ModuleSummary {
+                .map(|name| ModuleSummary {
                     name,
                     ..summary.clone()
                 })
