@@ -108,9 +108,41 @@ pub struct StdinText {
 struct Scanned {
     file: SourceFile,
     scan: Scan,
-    /// A file of a named file's project that only feeds the indexes: it is neither
-    /// linted nor reported (`project_context`).
-    index_only: bool,
+    /// The settings the file is linted with; `None` for a file of a named file's
+    /// project that only feeds the indexes, neither linted nor reported
+    /// (`project_context`).
+    settings: Option<Arc<Settings>>,
+}
+
+/// What the lint pass needs of a scanned file. The rest of the scan fed the indexes
+/// and the prefilter's graph, and is dropped before linting starts: a large project's
+/// scans and the lint pass's parses and summaries are not held at once.
+struct ToLint {
+    file: SourceFile,
+    settings: Arc<Settings>,
+    scanned_as: ScannedAs,
+}
+
+enum ScannedAs {
+    Unreadable(Box<Unreadable>),
+    Python(ModuleName),
+    Rust,
+}
+
+impl ToLint {
+    /// `None` for a file that only feeds the indexes.
+    fn of(scanned: Scanned) -> Option<ToLint> {
+        let scanned_as = match scanned.scan {
+            Scan::Unreadable(unreadable) => ScannedAs::Unreadable(unreadable),
+            Scan::Python { module, .. } => ScannedAs::Python(module),
+            Scan::Rust { .. } => ScannedAs::Rust,
+        };
+        Some(ToLint {
+            file: scanned.file,
+            settings: scanned.settings?,
+            scanned_as,
+        })
+    }
 }
 
 enum Scan {
@@ -200,11 +232,13 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
         }
     };
     let files_scanned = discovered.files.len();
-    let linted = discovered.files.into_par_iter().map(|file| (file, false));
-    let indexed = context.into_par_iter().map(|file| (file, true));
+    let linted = (discovered.files.into_par_iter())
+        .zip(settings)
+        .map(|(file, settings)| (file, Some(settings)));
+    let indexed = context.into_par_iter().map(|file| (file, None));
     let named: Vec<Named> = linted
         .chain(indexed)
-        .map(|(file, index_only)| Named::new(file, index_only, &packages))
+        .map(|(file, settings)| Named::new(file, settings, &packages))
         .collect();
     let importable = importable_names(&named);
     let mut scanned: Vec<Scanned> = named
@@ -231,13 +265,10 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
         },
     };
     index.python.set_coroutine_names(coroutine_names);
-    let outcomes: Vec<Linted> = scanned
+    let to_lint: Vec<ToLint> = scanned.into_iter().filter_map(ToLint::of).collect();
+    let outcomes: Vec<Linted> = to_lint
         .into_par_iter()
-        .filter(|file| !file.index_only)
-        .map(|file| {
-            let settings = &settings[&file.file.path];
-            lint_scanned(file, &index, &skipping, settings, &sources)
-        })
+        .map(|file| lint_file(file, &index, &skipping, &sources))
         .collect();
     let mut report = RunReport {
         files_scanned,
@@ -312,7 +343,7 @@ fn decoded(bytes: Vec<u8>) -> Result<String, Box<Unreadable>> {
 /// A file of the run, with the names it is known by, before its text is read.
 struct Named {
     file: SourceFile,
-    index_only: bool,
+    settings: Option<Arc<Settings>>,
     /// A Python file's names; `None` for a Rust file.
     python: Option<PythonNames>,
 }
@@ -324,7 +355,11 @@ struct PythonNames {
 }
 
 impl Named {
-    fn new(file: SourceFile, index_only: bool, packages: &PackageDirectories) -> Named {
+    fn new(
+        file: SourceFile,
+        settings: Option<Arc<Settings>>,
+        packages: &PackageDirectories,
+    ) -> Named {
         let python = (file.language == Language::Python).then(|| {
             let module = python_module(&file, packages);
             PythonNames {
@@ -334,7 +369,7 @@ impl Named {
         });
         Named {
             file,
-            index_only,
+            settings,
             python,
         }
     }
@@ -366,7 +401,7 @@ fn importable_names(named: &[Named]) -> FxHashSet<String> {
 fn scan(named: Named, sources: &Sources, importable: &FxHashSet<String>) -> Scanned {
     let Named {
         file,
-        index_only,
+        settings,
         python,
     } = named;
     let source = match sources.read(&file.path) {
@@ -375,7 +410,7 @@ fn scan(named: Named, sources: &Sources, importable: &FxHashSet<String>) -> Scan
             return Scanned {
                 file,
                 scan: Scan::Unreadable(unreadable),
-                index_only,
+                settings,
             }
         }
     };
@@ -390,7 +425,7 @@ fn scan(named: Named, sources: &Sources, importable: &FxHashSet<String>) -> Scan
     Scanned {
         file,
         scan,
-        index_only,
+        settings,
     }
 }
 
@@ -662,18 +697,17 @@ struct Linted {
     io_error: Option<WalkError>,
 }
 
-fn lint_scanned(
-    scanned: Scanned,
-    index: &Indexes,
-    skipping: &Skipping,
-    settings: &Settings,
-    sources: &Sources,
-) -> Linted {
-    let Scanned { file, scan, .. } = scanned;
-    let (place, read_result) = match scan {
-        Scan::Unreadable(unreadable) => (None, Err(unreadable)),
-        Scan::Python { module, .. } => (Some(Place::Python(module)), sources.read(&file.path)),
-        Scan::Rust { .. } => (None, sources.read(&file.path)),
+fn lint_file(to_lint: ToLint, index: &Indexes, skipping: &Skipping, sources: &Sources) -> Linted {
+    let ToLint {
+        file,
+        settings,
+        scanned_as,
+    } = to_lint;
+    let settings = &*settings;
+    let (place, read_result) = match scanned_as {
+        ScannedAs::Unreadable(unreadable) => (None, Err(unreadable)),
+        ScannedAs::Python(module) => (Some(Place::Python(module)), sources.read(&file.path)),
+        ScannedAs::Rust => (None, sources.read(&file.path)),
     };
     let source = match read_result {
         Ok(source) => source,
