@@ -265,10 +265,14 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
         },
     };
     index.python.set_coroutine_names(coroutine_names);
-    let to_lint: Vec<ToLint> = scanned.into_iter().filter_map(ToLint::of).collect();
+    let mut to_lint: Vec<ToLint> = scanned.into_iter().filter_map(ToLint::of).collect();
+    // The collect reuses the buffer of the larger scans.
+    to_lint.shrink_to_fit();
+    // Most files have nothing to report: the outcomes of the others only are kept.
     let outcomes: Vec<Linted> = to_lint
         .into_par_iter()
         .map(|file| lint_file(file, &index, &skipping, &sources))
+        .filter(Linted::is_worth_keeping)
         .collect();
     let mut report = RunReport {
         files_scanned,
@@ -695,6 +699,13 @@ impl Skipping {
 struct Linted {
     report: Option<FileReport>,
     io_error: Option<WalkError>,
+}
+
+impl Linted {
+    fn is_worth_keeping(&self) -> bool {
+        let has_findings = |report: &FileReport| !report.diagnostics.is_empty();
+        self.io_error.is_some() || self.report.as_ref().is_some_and(has_findings)
+    }
 }
 
 fn lint_file(to_lint: ToLint, index: &Indexes, skipping: &Skipping, sources: &Sources) -> Linted {
