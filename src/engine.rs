@@ -521,11 +521,10 @@ fn build_python_index(scanned: &[Scanned], sources: &Sources) -> ProjectIndex {
             .into_iter()
             .map(|(path, module)| (path.to_path_buf(), module.clone()))
             .collect();
-        let loaded_name = name.clone();
         let sources = sources.clone();
         index.register(
             name,
-            Box::new(move || summarize_python_files(&loaded_name, &files, &sources)),
+            Box::new(move |name| summarize_python_files(name, &files, &sources)),
         );
     }
     index

@@ -503,17 +503,20 @@ pub struct ProjectIndex {
     coroutine_names: Option<HashSet<String>>,
 }
 
+/// Summaries are boxed: a large project registers thousands of modules, and looks
+/// up few of them.
 enum Entry {
-    Ready(ModuleSummary),
+    Ready(Box<ModuleSummary>),
     Lazy(LazyModule),
 }
 
-/// Summarizes a module on demand: `None` when it cannot be read or parsed.
-pub type Loader = Box<dyn Fn() -> Option<ModuleSummary> + Send + Sync>;
+/// Summarizes the module of the name given on demand: `None` when it cannot be read
+/// or parsed.
+pub type Loader = Box<dyn Fn(&str) -> Option<ModuleSummary> + Send + Sync>;
 
 struct LazyModule {
     load: Loader,
-    summary: std::sync::OnceLock<Option<ModuleSummary>>,
+    summary: std::sync::OnceLock<Option<Box<ModuleSummary>>>,
 }
 
 impl std::fmt::Debug for ProjectIndex {
@@ -541,7 +544,7 @@ impl ProjectIndex {
             Some(Entry::Ready(known)) => known.merge(summary),
             _ => {
                 self.modules
-                    .insert(summary.name.clone(), Entry::Ready(summary));
+                    .insert(summary.name.clone(), Entry::Ready(Box::new(summary)));
             }
         }
     }
@@ -578,9 +581,13 @@ impl ProjectIndex {
     }
 
     pub fn module(&self, name: &str) -> Option<&ModuleSummary> {
-        match self.modules.get(name)? {
+        let (name, entry) = self.modules.get_key_value(name)?;
+        match entry {
             Entry::Ready(summary) => Some(summary),
-            Entry::Lazy(lazy) => lazy.summary.get_or_init(&lazy.load).as_ref(),
+            Entry::Lazy(lazy) => lazy
+                .summary
+                .get_or_init(|| (lazy.load)(name).map(Box::new))
+                .as_deref(),
         }
     }
 }
