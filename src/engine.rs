@@ -155,8 +155,8 @@ enum Scan {
         indexed_as: Vec<String>,
         /// Its `async def` names.
         coroutines: python::outline::Coroutines,
-        /// What its imports reach and bind: all of it for an indexed module (the
-        /// prefilter's import graph), only the renames for others.
+        /// Its renames, and for an indexed module what its imports reach in the
+        /// prefilter's import graph.
         imports: python::scan::Imports,
         /// For an indexed module: does it mention asyncio?
         mentions_asyncio: bool,
@@ -462,19 +462,24 @@ fn scan_python(
     // The graph needs what the imports reach and the renames. A whole project's
     // worth of import lists is the scan's largest allocation, and most of it reaches
     // no module (`from .const import DOMAIN` reaches `<package>.const.DOMAIN`).
-    let mut imports = python::scan::imports(source, &module, Some(&outline));
-    imports.names.retain(|imported| imported.alias.is_some());
-    imports.names.shrink_to_fit();
-    imports
-        .reaches
-        .retain(|reach| importable.contains(reach.target()));
-    imports.reaches.sort_unstable();
-    imports.reaches.dedup();
-    imports.reaches.shrink_to_fit();
+    let found = python::scan::imports(source, &module, Some(&outline));
+    let mut reaches = found.reaches;
+    reaches.retain(|reach| importable.contains(reach.target()));
+    reaches.sort_unstable();
+    reaches.dedup();
+    reaches.shrink_to_fit();
+    let mut names = found.names;
+    names.retain(|imported| imported.alias.is_some());
+    names.shrink_to_fit();
     Scan::Python {
         mentions_asyncio: memchr::memmem::find(source.as_bytes(), b"asyncio").is_some(),
         indexed_as: importable_as,
-        imports,
+        imports: python::scan::Imports {
+            reaches,
+            names,
+            // What `import m` binds only matters in the file's own calls.
+            modules: Vec::new(),
+        },
         module,
         coroutines: outline.coroutines,
     }
