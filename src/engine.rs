@@ -250,14 +250,14 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
         python: build_python_index(&scanned, &sources),
         rust: build_crate_index(&mut scanned),
     };
-    let coroutine_names = python_coroutine_names(&scanned);
+    let coroutine_names = Arc::new(python_coroutine_names(&scanned));
     let skipping = match options.prefilter {
         true => Skipping {
             prefilter: Prefilter::new(
                 coroutine_names.iter().map(String::as_str),
                 index.rust.future_fn_names(),
             ),
-            reach: python_reach_graph(&scanned, &coroutine_names),
+            reach: python_reach_graph(&scanned, Arc::clone(&coroutine_names)),
         },
         false => Skipping {
             prefilter: Prefilter::disabled(),
@@ -640,7 +640,7 @@ fn python_coroutine_names(scanned: &[Scanned]) -> rustc_hash::FxHashSet<String> 
 /// findings are calls of project coroutines.
 fn python_reach_graph(
     scanned: &[Scanned],
-    coroutine_names: &rustc_hash::FxHashSet<String>,
+    coroutine_names: Arc<rustc_hash::FxHashSet<String>>,
 ) -> ReachGraph {
     let modules: Vec<IndexedModule> = scanned
         .iter()
@@ -664,11 +664,7 @@ fn python_reach_graph(
         .iter()
         .filter_map(|qualified| qualified.rsplit('.').next())
         .collect();
-    ReachGraph::new(
-        &modules,
-        coroutine_names.iter().map(String::as_str),
-        asyncio_names,
-    )
+    ReachGraph::new(&modules, coroutine_names, asyncio_names)
 }
 
 /// How the lint pass decides, from a file's bytes, not to parse it.

@@ -500,7 +500,7 @@ pub struct ProjectIndex {
     /// Every name a coroutine function of the project (or of asyncio) can be called
     /// by, when the whole project was scanned: a call by any other name cannot create
     /// a coroutine, so it needs no resolution. `None`: unknown, resolve every call.
-    coroutine_names: Option<HashSet<String>>,
+    coroutine_names: Option<std::sync::Arc<HashSet<String>>>,
 }
 
 /// Summaries are boxed: a large project registers thousands of modules, and looks
@@ -560,7 +560,7 @@ impl ProjectIndex {
     }
 
     /// Declares every name a coroutine function of the project can be called by.
-    pub fn set_coroutine_names(&mut self, names: HashSet<String>) {
+    pub fn set_coroutine_names(&mut self, names: std::sync::Arc<HashSet<String>>) {
         self.coroutine_names = Some(names);
     }
 

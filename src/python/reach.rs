@@ -10,7 +10,7 @@
 //! that defines `async def fetch` (or, for asyncio's coroutine names, one that
 //! mentions `asyncio`). A file whose imports reach no such module is not parsed.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -76,26 +76,35 @@ pub struct ReachGraph {
     renamers: FxHashMap<String, Vec<NodeId>>,
     asyncio_modules: Vec<NodeId>,
     asyncio_names: FxHashSet<&'static str>,
-    /// Per coroutine name and call form, once asked: every node from which a
-    /// coroutine function so named can be reached.
-    providers: FxHashMap<(String, CallForm), OnceLock<NodeSet>>,
+    /// Every name the prefilter may ask about: a name the graph was not built with
+    /// is assumed to reach a coroutine function.
+    coroutine_names: Arc<FxHashSet<String>>,
+    /// Per call form (`CallForm::slot`), for each name asked about so far: every
+    /// node from which a coroutine function so named can be reached. A large
+    /// project's lint pass asks about few of its thousands of names.
+    providers: [RwLock<FxHashMap<String, NodeSet>>; 2],
+}
+
+impl CallForm {
+    fn slot(self) -> usize {
+        match self {
+            CallForm::Bare => 0,
+            CallForm::Attribute => 1,
+        }
+    }
 }
 
 impl ReachGraph {
     /// Builds the graph of `modules`; `coroutine_names` are every name the prefilter
     /// may ask about, `asyncio_names` the last parts of asyncio's coroutine functions.
-    pub fn new<'a>(
-        modules: &[IndexedModule<'a>],
-        coroutine_names: impl IntoIterator<Item = &'a str>,
+    pub fn new(
+        modules: &[IndexedModule],
+        coroutine_names: Arc<FxHashSet<String>>,
         asyncio_names: FxHashSet<&'static str>,
     ) -> ReachGraph {
         let mut graph = ReachGraph {
             asyncio_names,
-            providers: coroutine_names
-                .into_iter()
-                .flat_map(|name| [CallForm::Bare, CallForm::Attribute].map(|form| (name, form)))
-                .map(|(name, form)| ((name.to_string(), form), OnceLock::new()))
-                .collect(),
+            coroutine_names,
             ..ReachGraph::default()
         };
         graph.add_module_trees(modules);
@@ -300,13 +309,29 @@ impl ReachGraph {
     }
 
     fn reaches(&self, reach: &Reach, name: &str, form: CallForm) -> bool {
-        let Some(providers) = self.providers.get(&(name.to_string(), form)) else {
+        if !self.coroutine_names.contains(name) {
             return true;
+        }
+        let Some(node) = self.nodes.get(reach) else {
+            return false;
         };
-        let providers = providers.get_or_init(|| self.providers_of(name, form));
-        self.nodes
-            .get(reach)
-            .is_some_and(|node| providers.contains(node))
+        let providers = &self.providers[form.slot()];
+        let known = providers
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(known) = known.get(name) {
+            return known.contains(node);
+        }
+        drop(known);
+        // Another thread may compute the same set meanwhile: the first one stays.
+        let computed = self.providers_of(name, form);
+        let reaches = computed.contains(node);
+        providers
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(name.to_string())
+            .or_insert(computed);
+        reaches
     }
 
     /// Every node from which a coroutine function called `name` can be reached.
@@ -456,7 +481,8 @@ mod tests {
                     },
                 )
                 .collect();
-            let names = ["fetch", "get", "main", "sleep"];
+            let names = ["fetch", "get", "main", "sleep"].map(String::from);
+            let names = Arc::new(names.into_iter().collect());
             ReachGraph::new(&modules, names, ["sleep"].into_iter().collect())
         }
     }
