@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::config::{ConfigError, Configuration, CONFIG_FILE_NAMES};
 use crate::diagnostic::{Diagnostic, Located};
@@ -108,9 +109,41 @@ pub struct StdinText {
 struct Scanned {
     file: SourceFile,
     scan: Scan,
-    /// A file of a named file's project that only feeds the indexes: it is neither
-    /// linted nor reported (`project_context`).
-    index_only: bool,
+    /// The settings the file is linted with; `None` for a file of a named file's
+    /// project that only feeds the indexes, neither linted nor reported
+    /// (`project_context`).
+    settings: Option<Arc<Settings>>,
+}
+
+/// What the lint pass needs of a scanned file. The rest of the scan fed the indexes
+/// and the prefilter's graph, and is dropped before linting starts: a large project's
+/// scans and the lint pass's parses and summaries are not held at once.
+struct ToLint {
+    file: SourceFile,
+    settings: Arc<Settings>,
+    scanned_as: ScannedAs,
+}
+
+enum ScannedAs {
+    Unreadable(Box<Unreadable>),
+    Python(ModuleName),
+    Rust,
+}
+
+impl ToLint {
+    /// `None` for a file that only feeds the indexes.
+    fn of(scanned: Scanned) -> Option<ToLint> {
+        let scanned_as = match scanned.scan {
+            Scan::Unreadable(unreadable) => ScannedAs::Unreadable(unreadable),
+            Scan::Python { module, .. } => ScannedAs::Python(module),
+            Scan::Rust { .. } => ScannedAs::Rust,
+        };
+        Some(ToLint {
+            file: scanned.file,
+            settings: scanned.settings?,
+            scanned_as,
+        })
+    }
 }
 
 enum Scan {
@@ -120,11 +153,11 @@ enum Scan {
         module: ModuleName,
         /// The module names under which the file joins the project index, when it
         /// can define something another module's call resolves to.
-        indexed_as: Vec<(String, ModuleName)>,
+        indexed_as: Vec<String>,
         /// Its `async def` names.
         coroutines: python::outline::Coroutines,
-        /// What its imports reach and bind: all of it for an indexed module (the
-        /// prefilter's import graph), only the renames for others.
+        /// Its renames, and for an indexed module what its imports reach in the
+        /// prefilter's import graph.
         imports: python::scan::Imports,
         /// For an indexed module: does it mention asyncio?
         mentions_asyncio: bool,
@@ -200,25 +233,34 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
         }
     };
     let files_scanned = discovered.files.len();
-    let linted = discovered.files.into_par_iter().map(|file| (file, false));
-    let indexed = context.into_par_iter().map(|file| (file, true));
-    let mut scanned: Vec<Scanned> = linted
+    let rule_words = python_rule_words(settings.iter());
+    let linted = (discovered.files.into_par_iter())
+        .zip(settings)
+        .map(|(file, settings)| (file, Some(settings)));
+    let indexed = context.into_par_iter().map(|file| (file, None));
+    let named: Vec<Named> = linted
         .chain(indexed)
-        .map(|(file, index_only)| scan(file, index_only, &sources, &packages))
+        .map(|(file, settings)| Named::new(file, settings, &packages))
         .collect();
+    let targets = GraphTargets::new(&named, &rule_words);
+    let mut scanned: Vec<Scanned> = named
+        .into_par_iter()
+        .map(|named| scan(named, &sources, &targets))
+        .collect();
+    drop(targets);
     let mut index = Indexes {
         python: build_python_index(&scanned, &sources),
         rust: build_crate_index(&mut scanned),
     };
-    let coroutine_names = python_coroutine_names(&scanned);
+    let coroutine_names = Arc::new(python_coroutine_names(&scanned));
     let skipping = match options.prefilter {
         true => Skipping {
             prefilter: Prefilter::new(
                 coroutine_names.iter().map(String::as_str),
                 index.rust.future_fn_names(),
             )
-            .with_rule_words(python_rule_words(settings.values())),
-            reach: python_reach_graph(&scanned, &coroutine_names),
+            .with_rule_words(rule_words),
+            reach: python_reach_graph(&scanned, Arc::clone(&coroutine_names)),
         },
         false => Skipping {
             prefilter: Prefilter::disabled(),
@@ -226,13 +268,14 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
         },
     };
     index.python.set_coroutine_names(coroutine_names);
-    let outcomes: Vec<Linted> = scanned
+    let mut to_lint: Vec<ToLint> = scanned.into_iter().filter_map(ToLint::of).collect();
+    // The collect reuses the buffer of the larger scans.
+    to_lint.shrink_to_fit();
+    // Most files have nothing to report: the outcomes of the others only are kept.
+    let outcomes: Vec<Linted> = to_lint
         .into_par_iter()
-        .filter(|file| !file.index_only)
-        .map(|file| {
-            let settings = &settings[&file.file.path];
-            lint_scanned(file, &index, &skipping, settings, &sources)
-        })
+        .map(|file| lint_file(file, &index, &skipping, &sources))
+        .filter(Linted::is_worth_keeping)
         .collect();
     let mut report = RunReport {
         files_scanned,
@@ -304,65 +347,101 @@ fn decoded(bytes: Vec<u8>) -> Result<String, Box<Unreadable>> {
     })
 }
 
+/// A file of the run, with the names it is known by, before its text is read.
+struct Named {
+    file: SourceFile,
+    settings: Option<Arc<Settings>>,
+    /// A Python file's names; `None` for a Rust file.
+    python: Option<PythonNames>,
+}
+
+struct PythonNames {
+    module: ModuleName,
+    /// Every name the module can be imported by (`python_module_names`).
+    importable_as: Vec<String>,
+}
+
+impl Named {
+    fn new(
+        file: SourceFile,
+        settings: Option<Arc<Settings>>,
+        packages: &PackageDirectories,
+    ) -> Named {
+        let python = (file.language == Language::Python).then(|| {
+            let module = python_module(&file, packages);
+            PythonNames {
+                importable_as: python_module_names(&file, &module),
+                module,
+            }
+        });
+        Named {
+            file,
+            settings,
+            python,
+        }
+    }
+}
+
+/// The only import targets the prefilter's graph can use.
+struct GraphTargets {
+    /// Every name a Python module of the run can be imported by, and every package
+    /// above one: the only targets that can be nodes of the graph (whose nodes are
+    /// those of the indexed modules among them).
+    importable: FxHashSet<String>,
+    /// The packages of blocking methods (`requests`): a file's imports are followed
+    /// to the modules that import them ([`ReachGraph::package_may_reach`]).
+    method_packages: FxHashSet<String>,
+}
+
+impl GraphTargets {
+    fn new(named: &[Named], rule_words: &RuleWords) -> GraphTargets {
+        let mut importable = FxHashSet::default();
+        let names = named
+            .iter()
+            .filter_map(|file| file.python.as_ref())
+            .flat_map(|python| &python.importable_as);
+        for name in names {
+            let mut prefix: &str = name;
+            while importable.insert(prefix.to_string()) {
+                match prefix.rfind('.') {
+                    Some(dot) => prefix = &prefix[..dot],
+                    None => break,
+                }
+            }
+        }
+        GraphTargets {
+            importable,
+            method_packages: rule_words.method_packages().map(str::to_string).collect(),
+        }
+    }
+
+    fn keeps(&self, target: &str) -> bool {
+        let package = target.split('.').next().unwrap_or(target);
+        self.importable.contains(target) || self.method_packages.contains(package)
+    }
+}
+
 /// The first pass over one file: what it adds to the indexes and to the prefilter's
 /// names. Only a Rust file that can define a future-returning fn is parsed here.
-fn scan(
-    file: SourceFile,
-    index_only: bool,
-    sources: &Sources,
-    packages: &PackageDirectories,
-) -> Scanned {
+fn scan(named: Named, sources: &Sources, targets: &GraphTargets) -> Scanned {
+    let Named {
+        file,
+        settings,
+        python,
+    } = named;
     let source = match sources.read(&file.path) {
         Ok(source) => source,
         Err(unreadable) => {
             return Scanned {
                 file,
                 scan: Scan::Unreadable(unreadable),
-                index_only,
+                settings,
             }
         }
     };
-    let scan = match file.language {
-        Language::Python => {
-            let module = python_module(&file, packages);
-            let indexed_as = match python::worth_indexing(&source, &file.path) {
-                true => python_module_names(&file, &module),
-                false => Vec::new(),
-            };
-            if indexed_as.is_empty() {
-                // Only its renames matter: they name coroutines in its own calls.
-                let mut imports = python::scan::imports(&source, &module, None);
-                imports.names.retain(|imported| imported.alias.is_some());
-                Scan::Python {
-                    module,
-                    mentions_asyncio: false,
-                    indexed_as,
-                    coroutines: python::outline::coroutines(&source),
-                    imports: python::scan::Imports {
-                        names: imports.names,
-                        ..Default::default()
-                    },
-                }
-            } else {
-                let outline = python::outline::outline(&source);
-                // The graph needs what the imports reach and the renames; a whole
-                // project's worth of import lists is the scan's largest allocation.
-                let mut imports = python::scan::imports(&source, &module, Some(&outline));
-                imports.names.retain(|imported| imported.alias.is_some());
-                imports.names.shrink_to_fit();
-                imports.reaches.sort_unstable();
-                imports.reaches.dedup();
-                imports.reaches.shrink_to_fit();
-                Scan::Python {
-                    mentions_asyncio: memchr::memmem::find(source.as_bytes(), b"asyncio").is_some(),
-                    indexed_as,
-                    imports,
-                    module,
-                    coroutines: outline.coroutines,
-                }
-            }
-        }
-        Language::Rust => Scan::Rust {
+    let scan = match python {
+        Some(names) => scan_python(&source, &file.path, names, targets),
+        None => Scan::Rust {
             summary: rust::worth_indexing(&source)
                 .then(|| summarize_rust(&source, &FileLocation::from_path(&absolute(&file.path))))
                 .flatten(),
@@ -371,19 +450,66 @@ fn scan(
     Scanned {
         file,
         scan,
-        index_only,
+        settings,
+    }
+}
+
+fn scan_python(source: &str, path: &Path, names: PythonNames, targets: &GraphTargets) -> Scan {
+    let PythonNames {
+        module,
+        importable_as,
+    } = names;
+    if !python::worth_indexing(source, path) {
+        // Only its renames matter: they name coroutines in its own calls.
+        let mut imports = python::scan::imports(source, &module, None);
+        imports.names.retain(|imported| imported.alias.is_some());
+        return Scan::Python {
+            module,
+            mentions_asyncio: false,
+            indexed_as: Vec::new(),
+            coroutines: python::outline::coroutines(source),
+            imports: python::scan::Imports {
+                names: imports.names,
+                ..Default::default()
+            },
+        };
+    }
+    let outline = python::outline::outline(source);
+    // The graph needs what the imports reach (modules of the run, and the packages
+    // of blocking methods) and the renames. A whole project's worth of import lists
+    // is the scan's largest allocation, and most of it reaches no module (`from
+    // .const import DOMAIN` reaches `<package>.const.DOMAIN`).
+    let found = python::scan::imports(source, &module, Some(&outline));
+    let mut reaches = found.reaches;
+    reaches.retain(|reach| targets.keeps(reach.target()));
+    reaches.sort_unstable();
+    reaches.dedup();
+    reaches.shrink_to_fit();
+    let mut names = found.names;
+    names.retain(|imported| imported.alias.is_some());
+    names.shrink_to_fit();
+    Scan::Python {
+        mentions_asyncio: memchr::memmem::find(source.as_bytes(), b"asyncio").is_some(),
+        indexed_as: importable_as,
+        imports: python::scan::Imports {
+            reaches,
+            names,
+            // What `import m` binds only matters in the file's own calls.
+            modules: Vec::new(),
+        },
+        module,
+        coroutines: outline.coroutines,
     }
 }
 
 /// The names a Python file is known by in the index: its dotted module name, and
 /// the names relative to the directory it was found under.
-fn python_module_names(file: &SourceFile, module: &ModuleName) -> Vec<(String, ModuleName)> {
-    let mut names: Vec<(String, ModuleName)> = root_relative_modules(file)
+fn python_module_names(file: &SourceFile, module: &ModuleName) -> Vec<String> {
+    let mut names: Vec<String> = root_relative_modules(file)
         .into_iter()
         .filter(|alias| *alias != module.dotted)
-        .map(|alias| (alias, module.clone()))
         .collect();
-    names.push((module.dotted.clone(), module.clone()));
+    names.push(module.dotted.clone());
     names
 }
 
@@ -398,8 +524,11 @@ fn summarize_rust(source: &str, location: &FileLocation) -> Option<FileSummary> 
 fn build_python_index(scanned: &[Scanned], sources: &Sources) -> ProjectIndex {
     let mut files_by_name: BTreeMap<&str, Vec<(&Path, &ModuleName)>> = BTreeMap::new();
     for file in scanned {
-        if let Scan::Python { indexed_as, .. } = &file.scan {
-            for (name, module) in indexed_as {
+        if let Scan::Python {
+            indexed_as, module, ..
+        } = &file.scan
+        {
+            for name in indexed_as {
                 files_by_name
                     .entry(name)
                     .or_default()
@@ -414,11 +543,10 @@ fn build_python_index(scanned: &[Scanned], sources: &Sources) -> ProjectIndex {
             .into_iter()
             .map(|(path, module)| (path.to_path_buf(), module.clone()))
             .collect();
-        let loaded_name = name.clone();
         let sources = sources.clone();
         index.register(
             name,
-            Box::new(move || summarize_python_files(&loaded_name, &files, &sources)),
+            Box::new(move |name| summarize_python_files(name, &files, &sources)),
         );
     }
     index
@@ -529,7 +657,7 @@ fn python_coroutine_names(scanned: &[Scanned]) -> rustc_hash::FxHashSet<String> 
 /// findings are calls of project coroutines.
 fn python_reach_graph(
     scanned: &[Scanned],
-    coroutine_names: &rustc_hash::FxHashSet<String>,
+    coroutine_names: Arc<rustc_hash::FxHashSet<String>>,
 ) -> ReachGraph {
     let modules: Vec<IndexedModule> = scanned
         .iter()
@@ -541,7 +669,7 @@ fn python_reach_graph(
                 mentions_asyncio,
                 ..
             } if !indexed_as.is_empty() => Some(IndexedModule {
-                names: indexed_as.iter().map(|(name, _)| name.as_str()).collect(),
+                names: indexed_as.iter().map(String::as_str).collect(),
                 coroutines,
                 imports,
                 mentions_asyncio: *mentions_asyncio,
@@ -553,11 +681,7 @@ fn python_reach_graph(
         .iter()
         .filter_map(|qualified| qualified.rsplit('.').next())
         .collect();
-    ReachGraph::new(
-        &modules,
-        coroutine_names.iter().map(String::as_str),
-        asyncio_names,
-    )
+    ReachGraph::new(&modules, coroutine_names, asyncio_names)
 }
 
 /// How the lint pass decides, from a file's bytes, not to parse it.
@@ -627,18 +751,24 @@ struct Linted {
     io_error: Option<WalkError>,
 }
 
-fn lint_scanned(
-    scanned: Scanned,
-    index: &Indexes,
-    skipping: &Skipping,
-    settings: &Settings,
-    sources: &Sources,
-) -> Linted {
-    let Scanned { file, scan, .. } = scanned;
-    let (place, read_result) = match scan {
-        Scan::Unreadable(unreadable) => (None, Err(unreadable)),
-        Scan::Python { module, .. } => (Some(Place::Python(module)), sources.read(&file.path)),
-        Scan::Rust { .. } => (None, sources.read(&file.path)),
+impl Linted {
+    fn is_worth_keeping(&self) -> bool {
+        let has_findings = |report: &FileReport| !report.diagnostics.is_empty();
+        self.io_error.is_some() || self.report.as_ref().is_some_and(has_findings)
+    }
+}
+
+fn lint_file(to_lint: ToLint, index: &Indexes, skipping: &Skipping, sources: &Sources) -> Linted {
+    let ToLint {
+        file,
+        settings,
+        scanned_as,
+    } = to_lint;
+    let settings = &*settings;
+    let (place, read_result) = match scanned_as {
+        ScannedAs::Unreadable(unreadable) => (None, Err(unreadable)),
+        ScannedAs::Python(module) => (Some(Place::Python(module)), sources.read(&file.path)),
+        ScannedAs::Rust => (None, sources.read(&file.path)),
     };
     let source = match read_result {
         Ok(source) => source,
@@ -927,7 +1057,7 @@ pub fn index_entry(path: &Path, root: Option<&Path>, source: &str) -> Option<Ind
             let summary = python::summarize(source, &module)?;
             let names = python_module_names(&file, &module)
                 .into_iter()
-                .map(|(name, _)| ModuleSummary {
+                .map(|name| ModuleSummary {
                     name,
                     ..summary.clone()
                 })

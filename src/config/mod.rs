@@ -189,19 +189,17 @@ impl Configuration {
         Ok(Arc::new(settings))
     }
 
-    /// The settings of every file, or the problems of the configuration files that
-    /// govern them (each once, sorted by file).
+    /// The settings of every file, in the order of `files`, or the problems of the
+    /// configuration files that govern them (each once, sorted by file).
     pub fn settings_for_files(
         &self,
         files: &[SourceFile],
-    ) -> Result<HashMap<PathBuf, Arc<Settings>>, Vec<ConfigError>> {
-        let mut settings = HashMap::new();
+    ) -> Result<Vec<Arc<Settings>>, Vec<ConfigError>> {
+        let mut settings = Vec::with_capacity(files.len());
         let mut errors = BTreeSet::new();
         for file in files {
             match self.settings_for(&file.path) {
-                Ok(found) => {
-                    settings.insert(file.path.clone(), found);
-                }
+                Ok(found) => settings.push(found),
                 Err(error) => {
                     errors.insert(error);
                 }

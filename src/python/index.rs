@@ -500,20 +500,23 @@ pub struct ProjectIndex {
     /// Every name a coroutine function of the project (or of asyncio) can be called
     /// by, when the whole project was scanned: a call by any other name cannot create
     /// a coroutine, so it needs no resolution. `None`: unknown, resolve every call.
-    coroutine_names: Option<HashSet<String>>,
+    coroutine_names: Option<std::sync::Arc<HashSet<String>>>,
 }
 
+/// Summaries are boxed: a large project registers thousands of modules, and looks
+/// up few of them.
 enum Entry {
-    Ready(ModuleSummary),
+    Ready(Box<ModuleSummary>),
     Lazy(LazyModule),
 }
 
-/// Summarizes a module on demand: `None` when it cannot be read or parsed.
-pub type Loader = Box<dyn Fn() -> Option<ModuleSummary> + Send + Sync>;
+/// Summarizes the module of the name given on demand: `None` when it cannot be read
+/// or parsed.
+pub type Loader = Box<dyn Fn(&str) -> Option<ModuleSummary> + Send + Sync>;
 
 struct LazyModule {
     load: Loader,
-    summary: std::sync::OnceLock<Option<ModuleSummary>>,
+    summary: std::sync::OnceLock<Option<Box<ModuleSummary>>>,
 }
 
 impl std::fmt::Debug for ProjectIndex {
@@ -541,7 +544,7 @@ impl ProjectIndex {
             Some(Entry::Ready(known)) => known.merge(summary),
             _ => {
                 self.modules
-                    .insert(summary.name.clone(), Entry::Ready(summary));
+                    .insert(summary.name.clone(), Entry::Ready(Box::new(summary)));
             }
         }
     }
@@ -557,7 +560,7 @@ impl ProjectIndex {
     }
 
     /// Declares every name a coroutine function of the project can be called by.
-    pub fn set_coroutine_names(&mut self, names: HashSet<String>) {
+    pub fn set_coroutine_names(&mut self, names: std::sync::Arc<HashSet<String>>) {
         self.coroutine_names = Some(names);
     }
 
@@ -578,9 +581,13 @@ impl ProjectIndex {
     }
 
     pub fn module(&self, name: &str) -> Option<&ModuleSummary> {
-        match self.modules.get(name)? {
+        let (name, entry) = self.modules.get_key_value(name)?;
+        match entry {
             Entry::Ready(summary) => Some(summary),
-            Entry::Lazy(lazy) => lazy.summary.get_or_init(&lazy.load).as_ref(),
+            Entry::Lazy(lazy) => lazy
+                .summary
+                .get_or_init(|| (lazy.load)(name).map(Box::new))
+                .as_deref(),
         }
     }
 }

@@ -10,7 +10,7 @@
 //! that defines `async def fetch` (or, for asyncio's coroutine names, one that
 //! mentions `asyncio`). A file whose imports reach no such module is not parsed.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -101,9 +101,13 @@ pub struct ReachGraph {
     renamers: FxHashMap<String, Vec<NodeId>>,
     asyncio_modules: Vec<NodeId>,
     asyncio_names: FxHashSet<&'static str>,
-    /// Per coroutine name and call form, once asked: every node from which a
-    /// coroutine function so named can be reached.
-    providers: FxHashMap<String, [OnceLock<Providers>; 2]>,
+    /// Every name the prefilter may ask about: a name the graph was not built with
+    /// is assumed to reach a coroutine function.
+    coroutine_names: Arc<FxHashSet<String>>,
+    /// Per call form (`CallForm::slot`), for each name asked about so far: every
+    /// node from which a coroutine function so named can be reached. A large
+    /// project's lint pass asks about few of its thousands of names.
+    providers: [RwLock<FxHashMap<String, Arc<Providers>>>; 2],
     /// Top-level package (`requests`) → the modules that import it or are in it.
     importers: FxHashMap<String, Vec<NodeId>>,
     /// Per package, once asked: every node from which one of its importers can be
@@ -111,20 +115,26 @@ pub struct ReachGraph {
     package_providers: FxHashMap<String, OnceLock<Providers>>,
 }
 
+impl CallForm {
+    fn slot(self) -> usize {
+        match self {
+            CallForm::Bare => 0,
+            CallForm::Attribute => 1,
+        }
+    }
+}
+
 impl ReachGraph {
     /// Builds the graph of `modules`; `coroutine_names` are every name the prefilter
     /// may ask about, `asyncio_names` the last parts of asyncio's coroutine functions.
-    pub fn new<'a>(
-        modules: &[IndexedModule<'a>],
-        coroutine_names: impl IntoIterator<Item = &'a str>,
+    pub fn new(
+        modules: &[IndexedModule],
+        coroutine_names: Arc<FxHashSet<String>>,
         asyncio_names: FxHashSet<&'static str>,
     ) -> ReachGraph {
         let mut graph = ReachGraph {
             asyncio_names,
-            providers: coroutine_names
-                .into_iter()
-                .map(|name| (name.to_string(), Default::default()))
-                .collect(),
+            coroutine_names,
             ..ReachGraph::default()
         };
         graph.add_module_trees(modules);
@@ -408,9 +418,25 @@ impl ReachGraph {
     }
 
     /// `None` for a name the graph was not built with.
-    fn providers(&self, name: &str, form: CallForm) -> Option<&Providers> {
-        let providers = &self.providers.get(name)?[form as usize];
-        Some(providers.get_or_init(|| self.providers_of(name, form)))
+    fn providers(&self, name: &str, form: CallForm) -> Option<Arc<Providers>> {
+        if !self.coroutine_names.contains(name) {
+            return None;
+        }
+        let known = &self.providers[form.slot()];
+        let found = known
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(name)
+            .cloned();
+        if found.is_some() {
+            return found;
+        }
+        // Another thread may compute the same set meanwhile: the first one stays.
+        let computed = Arc::new(self.providers_of(name, form));
+        let mut known = known.write().unwrap_or_else(PoisonError::into_inner);
+        Some(Arc::clone(
+            known.entry(name.to_string()).or_insert(computed),
+        ))
     }
 
     /// Every node from which a coroutine function called `name` can be reached.
@@ -579,7 +605,8 @@ mod tests {
                     },
                 )
                 .collect();
-            let names = ["fetch", "get", "main", "sleep"];
+            let names = ["fetch", "get", "main", "sleep"].map(String::from);
+            let names = Arc::new(names.into_iter().collect());
             ReachGraph::new(&modules, names, ["sleep"].into_iter().collect())
         }
     }

@@ -210,6 +210,14 @@ impl RuleWords {
         }
     }
 
+    /// The packages of the blocking methods (`requests` of `requests.Session.get`):
+    /// [`Needs::reached_packages`] holds some of them.
+    pub fn method_packages(&self) -> impl Iterator<Item = &str> {
+        self.methods
+            .iter()
+            .map(|(package, _)| self.words[*package].text.as_str())
+    }
+
     /// Marks a word or prefix found in code; true for a standalone word.
     fn note(&self, identifier: &[u8], present: &mut [bool], prefixed: &mut [bool]) -> bool {
         let shape = 1u64 << identifier.len().min(63);

@@ -21,6 +21,15 @@ pub enum Reach {
     Tree(String),
 }
 
+impl Reach {
+    /// The dotted name reached, as a module or as the top of a tree.
+    pub fn target(&self) -> &str {
+        match self {
+            Reach::Module(name) | Reach::Tree(name) => name,
+        }
+    }
+}
+
 /// What a module's import statements reach, and the names they bind.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Imports {
