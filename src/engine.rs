@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Located};
 use crate::discover::{discover, Discovered, Language, SourceFile, WalkError};
 use crate::prefilter::{Prefilter, Verdict};
 use crate::python::index::{ModuleSummary, ProjectIndex};
-use crate::python::reach::{IndexedModule, ReachGraph};
+use crate::python::reach::{IndexedModule, NameCall, ReachGraph};
 use crate::python::rule_words::RuleWords;
 use crate::python::{self, ModuleName};
 use crate::registry::Rule;
@@ -693,40 +693,49 @@ struct Skipping {
 impl Skipping {
     fn may_report(&self, place: &Place, source: &str, settings: &Settings) -> bool {
         let directives_matter = settings.is_enabled(Rule::UnusedSuppression);
-        let language = match place {
-            Place::Python(_) => Language::Python,
-            Place::Rust(_) => Language::Rust,
-        };
         let Place::Python(module) = place else {
-            return self.prefilter.verdict(language, source, directives_matter) != Verdict::Skip;
+            let verdict = self
+                .prefilter
+                .verdict(Language::Rust, source, directives_matter);
+            return verdict != Verdict::Skip;
         };
-        match self.prefilter.verdict(language, source, directives_matter) {
+        match self
+            .prefilter
+            .verdict(Language::Python, source, directives_matter)
+        {
             Verdict::Skip => false,
             Verdict::Lint => true,
             Verdict::LintIfReached(calls) => {
                 let imports = python::scan::imports(source, module, None);
                 self.reach.may_reach_any(source, &imports, &calls)
             }
-            Verdict::AsyncCode(calls) => {
-                // A coroutine of the file itself needs no import to be called.
-                if calls
-                    .iter()
-                    .any(|call| python::reach::defines_function(source, call.name))
-                {
-                    return true;
-                }
-                let imports = python::scan::imports(source, module, None);
-                if self.reach.may_reach_any(source, &imports, &calls) {
-                    return true;
-                }
-                let needs = self.prefilter.rule_words_need(source);
-                needs.parse
-                    || needs
-                        .reached_packages
-                        .iter()
-                        .any(|package| self.reach.package_may_reach(&imports, package))
-            }
+            Verdict::AsyncCode(calls) => self.async_code_may_report(source, module, &calls),
         }
+    }
+
+    /// For Python with async words: can one of its `calls` reach a coroutine, or
+    /// else, can a rule other than AL101 fire in it?
+    fn async_code_may_report(&self, source: &str, module: &ModuleName, calls: &[NameCall]) -> bool {
+        let mut names: Vec<&str> = calls.iter().map(|call| call.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        // A coroutine of the file itself needs no import to be called.
+        if names
+            .iter()
+            .any(|name| python::reach::defines_function(source, name))
+        {
+            return true;
+        }
+        let imports = python::scan::imports(source, module, None);
+        if self.reach.may_reach_any(source, &imports, calls) {
+            return true;
+        }
+        let needs = self.prefilter.rule_words_need(source);
+        needs.parse
+            || needs
+                .reached_packages
+                .iter()
+                .any(|package| self.reach.package_may_reach(&imports, package))
     }
 }
 
