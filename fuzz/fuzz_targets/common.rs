@@ -118,7 +118,12 @@ fn scan_python(source: &str, module: &ModuleName) {
             imports: &imports,
             mentions_asyncio: source.contains("asyncio"),
         }];
-        let graph = python::reach::ReachGraph::new(&modules, names, Default::default());
+        let coroutine_names = names.iter().map(|name| name.to_string()).collect();
+        let graph = python::reach::ReachGraph::new(
+            &modules,
+            std::sync::Arc::new(coroutine_names),
+            Default::default(),
+        );
         graph.may_reach_any(source, &imports, &calls);
         if async_code {
             for package in &prefilter.rule_words_need(source).reached_packages {
