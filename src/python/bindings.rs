@@ -518,7 +518,7 @@ fn skip_blanks_forth(bytes: &[u8], at: usize) -> usize {
 }
 
 /// The identifier that ends at `end` (empty if none).
-fn word_ending_at(bytes: &[u8], end: usize) -> &[u8] {
+pub(crate) fn word_ending_at(bytes: &[u8], end: usize) -> &[u8] {
     let start = (0..end)
         .rev()
         .take_while(|&i| is_identifier_byte(bytes[i]))

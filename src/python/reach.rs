@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::bindings::{bindings, Bindings};
+use super::bindings::{bindings, word_ending_at, Bindings};
 use super::outline::Coroutines;
 use super::scan::{Imports, Reach};
 use crate::prefilter::is_identifier_byte;
@@ -67,14 +67,11 @@ pub struct IndexedModule<'a> {
 pub fn defines_function(source: &str, name: &str) -> bool {
     let bytes = source.as_bytes();
     memchr::memmem::find_iter(bytes, name.as_bytes()).any(|start| {
-        let end = start + name.len();
-        let before = bytes[..start].trim_ascii_end();
-        let whole_name = !bytes.get(end).is_some_and(|&b| is_identifier_byte(b));
-        let after_def = before.ends_with(b"def")
-            && !before[..before.len() - 3]
-                .last()
-                .is_some_and(|&b| is_identifier_byte(b));
-        whole_name && after_def && before.len() < start
+        let whole_name = !bytes
+            .get(start + name.len())
+            .is_some_and(|&b| is_identifier_byte(b));
+        let before = bytes[..start].trim_ascii_end().len();
+        whole_name && before < start && word_ending_at(bytes, before) == b"def"
     })
 }
 
