@@ -112,7 +112,7 @@ done
 
 # Rust: the five crates the issue names, from scripts/rust-corpus.sh's fetch.
 "$REPO_ROOT/scripts/rust-corpus.sh" "$CACHE/rust" >/dev/null
-REGISTRY="$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/ | head -n 1)"
+REGISTRY="$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/ | sed -n 1p)"
 RUST_DIRS=()
 for crate in tokio-1.54.1 axum-0.8.9 hyper-1.12.0 reqwest-0.13.5 tonic-0.14.9; do
   RUST_DIRS+=("$REGISTRY$crate")

@@ -51,4 +51,4 @@ if [ "$status" -ne 0 ]; then
     echo "nvim-lsp-check: FAILED (status $status)" >&2
     exit 1
 fi
-echo "nvim-lsp-check: diagnostics and code actions arrived in Neovim ($(nvim --version | head -1))"
+echo "nvim-lsp-check: diagnostics and code actions arrived in Neovim ($(nvim --version | sed -n 1p))"

@@ -91,7 +91,7 @@ for pin in "${PINS[@]}"; do
     rm -rf "$tmp"
     continue
   fi
-  archive="$(find "$tmp" -maxdepth 1 -type f | head -n 1)"
+  archive="$(find "$tmp" -maxdepth 1 -type f | sed -n 1p)"
   if [[ -z "$archive" ]] || ! unpack "$archive" "$dir"; then
     echo "  warning: could not unpack $pin; skipped" >&2
     rm -rf "$tmp" "$dir"

@@ -59,7 +59,7 @@ fetch_wheel() { # SPEC PYTHON_VERSION
       "$spec" -d "$dl" >&2
   fi
   local wheel
-  wheel="$(ls "$dl"/*.whl | head -n 1)"
+  wheel="$(ls "$dl"/*.whl | sed -n 1p)"
   local name
   name="$(basename "$wheel" | cut -d- -f1-2)"
   if [[ ! -f "$CACHE/src/$name/.unpacked" ]]; then
