@@ -52,8 +52,9 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub language: Language,
     /// The directory named on the command line that this file was found under; for a
-    /// file named itself, its project's root once the engine has found it.
-    pub root: Option<PathBuf>,
+    /// file named itself, its project's root once the engine has found it. Shared:
+    /// a large tree's files would otherwise hold thousands of copies of it.
+    pub root: Option<Arc<Path>>,
 }
 
 impl SourceFile {
@@ -114,6 +115,7 @@ pub fn discover(paths: &[PathBuf], exclude: Exclude) -> Discovered {
 /// links dominate on large trees), then puts what was found in path order.
 fn walk_directory(root: &Path, exclude: &Exclude, found: &mut Discovered) {
     let exclude = Arc::clone(exclude);
+    let shared_root: Arc<Path> = Arc::from(root);
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
@@ -123,6 +125,7 @@ fn walk_directory(root: &Path, exclude: &Exclude, found: &mut Discovered) {
     let walked = std::sync::Mutex::new(Discovered::default());
     walker.run(|| {
         let walked = &walked;
+        let shared_root = &shared_root;
         Box::new(move |entry| {
             let mut walked = walked
                 .lock()
@@ -134,7 +137,7 @@ fn walk_directory(root: &Path, exclude: &Exclude, found: &mut Discovered) {
                         walked.files.push(SourceFile {
                             path: clean(entry.path()),
                             language,
-                            root: Some(root.to_path_buf()),
+                            root: Some(Arc::clone(shared_root)),
                         });
                     }
                 }

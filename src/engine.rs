@@ -248,24 +248,28 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
         .map(|named| scan(named, &sources, &targets))
         .collect();
     drop(targets);
-    let mut index = Indexes {
-        python: build_python_index(&scanned, &sources),
-        rust: build_crate_index(&mut scanned),
-    };
+    let rust_index = build_crate_index(&mut scanned);
     let coroutine_names = Arc::new(python_coroutine_names(&scanned));
+    // The graph takes the scans' import lists; the Python index, which copies each
+    // indexed module's path and name, is built after they are gone.
+    let reach = python_reach_graph(&mut scanned, &coroutine_names, options.prefilter);
     let skipping = match options.prefilter {
         true => Skipping {
             prefilter: Prefilter::new(
                 coroutine_names.iter().map(String::as_str),
-                index.rust.future_fn_names(),
+                rust_index.future_fn_names(),
             )
             .with_rule_words(rule_words),
-            reach: python_reach_graph(&scanned, Arc::clone(&coroutine_names)),
+            reach,
         },
         false => Skipping {
             prefilter: Prefilter::disabled(),
-            reach: ReachGraph::default(),
+            reach,
         },
+    };
+    let mut index = Indexes {
+        python: build_python_index(&scanned, &sources),
+        rust: rust_index,
     };
     index.python.set_coroutine_names(coroutine_names);
     let mut to_lint: Vec<ToLint> = scanned.into_iter().filter_map(ToLint::of).collect();
@@ -463,6 +467,7 @@ fn scan_python(source: &str, path: &Path, names: PythonNames, targets: &GraphTar
         // Only its renames matter: they name coroutines in its own calls.
         let mut imports = python::scan::imports(source, &module, None);
         imports.names.retain(|imported| imported.alias.is_some());
+        imports.names.shrink_to_fit();
         return Scan::Python {
             module,
             mentions_asyncio: false,
@@ -654,34 +659,45 @@ fn python_coroutine_names(scanned: &[Scanned]) -> rustc_hash::FxHashSet<String> 
 }
 
 /// The import graph of the indexed Python modules, for files whose only possible
-/// findings are calls of project coroutines.
+/// findings are calls of project coroutines; an empty graph when the prefilter is
+/// off. Either way the scans' imports and `async def` names are taken from them:
+/// nothing after the graph and the coroutine names needs them.
 fn python_reach_graph(
-    scanned: &[Scanned],
-    coroutine_names: Arc<rustc_hash::FxHashSet<String>>,
+    scanned: &mut [Scanned],
+    coroutine_names: &Arc<rustc_hash::FxHashSet<String>>,
+    prefilter: bool,
 ) -> ReachGraph {
     let modules: Vec<IndexedModule> = scanned
-        .iter()
-        .filter_map(|file| match &file.scan {
+        .iter_mut()
+        .filter_map(|file| match &mut file.scan {
             Scan::Python {
                 indexed_as,
                 coroutines,
                 imports,
                 mentions_asyncio,
                 ..
-            } if !indexed_as.is_empty() => Some(IndexedModule {
-                names: indexed_as.iter().map(String::as_str).collect(),
-                coroutines,
-                imports,
-                mentions_asyncio: *mentions_asyncio,
-            }),
+            } => {
+                let coroutines = std::mem::take(coroutines);
+                let imports = std::mem::take(imports);
+                let names: &Vec<String> = indexed_as;
+                (prefilter && !names.is_empty()).then(|| IndexedModule {
+                    names: names.iter().map(String::as_str).collect(),
+                    coroutines,
+                    imports,
+                    mentions_asyncio: *mentions_asyncio,
+                })
+            }
             _ => None,
         })
         .collect();
+    if !prefilter {
+        return ReachGraph::default();
+    }
     let asyncio_names = python::rules::ASYNCIO_COROUTINE_FUNCTIONS
         .iter()
         .filter_map(|qualified| qualified.rsplit('.').next())
         .collect();
-    ReachGraph::new(&modules, coroutine_names, asyncio_names)
+    ReachGraph::new(modules, Arc::clone(coroutine_names), asyncio_names)
 }
 
 /// How the lint pass decides, from a file's bytes, not to parse it.
@@ -853,7 +869,7 @@ fn root_relative_modules(file: &SourceFile) -> Vec<String> {
 }
 
 fn root_relative_module(file: &SourceFile) -> Option<String> {
-    let root = file.root.as_ref()?;
+    let root: &Path = file.root.as_deref()?;
     let relative = match file.path.strip_prefix(root) {
         Ok(relative) => relative.to_path_buf(),
         // Paths under `.` are stored without their `./` prefix.
@@ -1005,7 +1021,7 @@ fn project_context(files: &mut [SourceFile], configuration: &Configuration) -> V
             .or_insert_with(|| project_root(directory))
             .clone();
         if let Some(root) = root {
-            file.root = Some(root.clone());
+            file.root = Some(Arc::from(root.as_path()));
             roots.insert(root);
         }
     }
@@ -1059,7 +1075,7 @@ pub fn index_entry(path: &Path, root: Option<&Path>, source: &str) -> Option<Ind
     let file = SourceFile {
         path: path.to_path_buf(),
         language,
-        root: root.map(Path::to_path_buf),
+        root: root.map(Arc::from),
     };
     let summarize = || match Place::of(&file) {
         Place::Python(module) if python::worth_indexing(source, path) => {

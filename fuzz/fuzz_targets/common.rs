@@ -112,15 +112,15 @@ fn scan_python(source: &str, module: &ModuleName) {
         _ => (Vec::new(), false),
     };
     if !calls.is_empty() || async_code {
-        let modules = [python::reach::IndexedModule {
+        let modules = vec![python::reach::IndexedModule {
             names: vec![module.dotted.as_str()],
-            coroutines: &outline.coroutines,
-            imports: &imports,
+            coroutines: outline.coroutines.clone(),
+            imports: imports.clone(),
             mentions_asyncio: source.contains("asyncio"),
         }];
         let coroutine_names = names.iter().map(|name| name.to_string()).collect();
         let graph = python::reach::ReachGraph::new(
-            &modules,
+            modules,
             std::sync::Arc::new(coroutine_names),
             Default::default(),
         );

@@ -11,7 +11,7 @@
 use crate::prefilter::is_identifier_byte;
 
 /// The `async def` names of a module, by where they are defined.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Coroutines {
     /// Defined at module level, including under `if`/`try`/`with` blocks: callable
     /// by name from other modules.

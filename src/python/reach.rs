@@ -51,12 +51,14 @@ enum CallForm {
     Attribute,
 }
 
-/// One indexed module, as the graph is built from it.
+/// One indexed module, as the graph is built from it. The graph takes its coroutines
+/// and imports and drops them once they are edges: a large project's import lists
+/// and the graph are never held at once.
 pub struct IndexedModule<'a> {
     /// Every name the module is known by in the index.
     pub names: Vec<&'a str>,
-    pub coroutines: &'a Coroutines,
-    pub imports: &'a Imports,
+    pub coroutines: Coroutines,
+    pub imports: Imports,
     /// Does its text mention asyncio (whose coroutine functions it can hand out, as a
     /// return or attribute type)?
     pub mentions_asyncio: bool,
@@ -125,7 +127,7 @@ impl ReachGraph {
     /// Builds the graph of `modules`; `coroutine_names` are every name the prefilter
     /// may ask about, `asyncio_names` the last parts of asyncio's coroutine functions.
     pub fn new(
-        modules: &[IndexedModule],
+        modules: Vec<IndexedModule>,
         coroutine_names: Arc<FxHashSet<String>>,
         asyncio_names: FxHashSet<&'static str>,
     ) -> ReachGraph {
@@ -134,9 +136,9 @@ impl ReachGraph {
             coroutine_names,
             ..ReachGraph::default()
         };
-        graph.add_module_trees(modules);
+        graph.add_module_trees(&modules);
         for module in modules {
-            graph.add_module(module);
+            graph.add_module(&module);
         }
         graph.package_providers = graph
             .importers
@@ -596,15 +598,15 @@ mod tests {
                 .map(
                     |(name, coroutines, imports, mentions_asyncio)| IndexedModule {
                         names: vec![name.dotted.as_str()],
-                        coroutines,
-                        imports,
+                        coroutines: coroutines.clone(),
+                        imports: imports.clone(),
                         mentions_asyncio: *mentions_asyncio,
                     },
                 )
                 .collect();
             let names = ["fetch", "get", "main", "sleep"].map(String::from);
             let names = Arc::new(names.into_iter().collect());
-            ReachGraph::new(&modules, names, ["sleep"].into_iter().collect())
+            ReachGraph::new(modules, names, ["sleep"].into_iter().collect())
         }
     }
 

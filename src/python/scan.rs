@@ -31,7 +31,7 @@ impl Reach {
 }
 
 /// What a module's import statements reach, and the names they bind.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Imports {
     pub reaches: Vec<Reach>,
     /// `(bound name, module)` for every `import module [as name]`: `import a.b`
@@ -42,7 +42,7 @@ pub struct Imports {
 }
 
 /// One name of a `from base import ...` statement.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportedName {
     pub base: String,
     pub name: String,
