@@ -527,55 +527,67 @@ fn summarize_rust(source: &str, location: &FileLocation) -> Option<FileSummary> 
 /// The Python project index: every module that can define something a call elsewhere
 /// resolves to, registered by name and summarized only when a lookup reaches it.
 fn build_python_index(scanned: &[Scanned], sources: &Sources) -> ProjectIndex {
-    let mut files_by_name: BTreeMap<&str, Vec<(&Path, &ModuleName)>> = BTreeMap::new();
+    let mut files = IndexedFiles::default();
+    let mut files_by_name: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for file in scanned {
         if let Scan::Python {
             indexed_as, module, ..
         } = &file.scan
         {
+            if indexed_as.is_empty() {
+                continue;
+            }
+            let id = files.add(&file.file.path, module);
             for name in indexed_as {
-                files_by_name
-                    .entry(name)
-                    .or_default()
-                    .push((&file.file.path, module));
+                files_by_name.entry(name).or_default().push(id);
             }
         }
     }
+    let files = Arc::new(files);
     let mut index = ProjectIndex::default();
-    for (name, files) in files_by_name {
-        let name = name.to_string();
-        let files: Vec<(PathBuf, ModuleName)> = files
-            .into_iter()
-            .map(|(path, module)| (path.to_path_buf(), module.clone()))
-            .collect();
+    for (name, ids) in files_by_name {
+        let files = Arc::clone(&files);
         let sources = sources.clone();
         index.register(
-            name,
-            Box::new(move |name| summarize_python_files(name, &files, &sources)),
+            name.to_string(),
+            Box::new(move |name| files.summarize(name, &ids, &sources)),
         );
     }
     index
 }
 
-/// One index entry from the files that share a module name, merged in discovery order.
-fn summarize_python_files(
-    name: &str,
-    files: &[(PathBuf, ModuleName)],
-    sources: &Sources,
-) -> Option<ModuleSummary> {
-    let summaries = files.iter().filter_map(|(path, module)| {
-        let source = sources.read(path).ok()?;
-        let mut summary =
-            std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(&source, module)))
-                .ok()
-                .flatten()?;
-        summary.name = name.to_string();
-        Some(summary)
-    });
-    summaries.reduce(|mut merged, summary| {
-        merged.merge(summary);
-        merged
-    })
+/// The path and module of every indexed Python file, held once: a file is registered
+/// under each name it can be imported by (`homeassistant.core`, `core`), and a large
+/// project's thousands of loaders would otherwise each hold copies.
+#[derive(Default)]
+struct IndexedFiles {
+    files: Vec<(PathBuf, ModuleName)>,
+}
+
+impl IndexedFiles {
+    fn add(&mut self, path: &Path, module: &ModuleName) -> u32 {
+        self.files.push((path.to_path_buf(), module.clone()));
+        (self.files.len() - 1) as u32
+    }
+
+    /// One index entry from the files that share a module name, merged in discovery
+    /// order.
+    fn summarize(&self, name: &str, ids: &[u32], sources: &Sources) -> Option<ModuleSummary> {
+        let summaries = ids.iter().filter_map(|&id| {
+            let (path, module) = &self.files[id as usize];
+            let source = sources.read(path).ok()?;
+            let mut summary =
+                std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(&source, module)))
+                    .ok()
+                    .flatten()?;
+            summary.name = name.to_string();
+            Some(summary)
+        });
+        summaries.reduce(|mut merged, summary| {
+            merged.merge(summary);
+            merged
+        })
+    }
 }
 
 /// The Rust crate index: the functions of every crate, for calls across files.
