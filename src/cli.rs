@@ -225,6 +225,7 @@ fn run_options(args: &CheckArgs) -> Result<engine::RunOptions, String> {
     let mut options = engine::RunOptions {
         prefilter: !args.no_prefilter,
         force_exclude: args.force_exclude,
+        keep_sources: args.format.shows_source(),
         stdin: None,
     };
     if args.paths.iter().any(|path| path.as_os_str() == "-") {

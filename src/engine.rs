@@ -28,7 +28,8 @@ use crate::suppression;
 #[derive(Debug)]
 pub struct FileReport {
     pub path: PathBuf,
-    /// The decoded source; empty when the file could not be read or decoded.
+    /// The decoded source; empty when the file could not be read or decoded, or
+    /// when the run was told not to keep it ([`RunOptions::keep_sources`]).
     pub source: String,
     pub diagnostics: Vec<Located>,
 }
@@ -81,6 +82,9 @@ pub struct RunOptions {
     /// Apply the exclusions to files named on the command line too (`--force-exclude`),
     /// as pre-commit names every staged file.
     pub force_exclude: bool,
+    /// Keep the text of each file with findings in its report, for an output that
+    /// shows it; otherwise [`FileReport::source`] is empty.
+    pub keep_sources: bool,
     /// Lint this text instead of reading the paths (`-` on the command line).
     pub stdin: Option<StdinText>,
 }
@@ -90,6 +94,7 @@ impl Default for RunOptions {
         RunOptions {
             prefilter: true,
             force_exclude: false,
+            keep_sources: true,
             stdin: None,
         }
     }
@@ -278,7 +283,7 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
     // Most files have nothing to report: the outcomes of the others only are kept.
     let outcomes: Vec<Linted> = to_lint
         .into_par_iter()
-        .map(|file| lint_file(file, &index, &skipping, &sources))
+        .map(|file| lint_file(file, &index, &skipping, &sources, options.keep_sources))
         .filter(Linted::is_worth_keeping)
         .collect();
     let mut report = RunReport {
@@ -795,7 +800,13 @@ impl Linted {
     }
 }
 
-fn lint_file(to_lint: ToLint, index: &Indexes, skipping: &Skipping, sources: &Sources) -> Linted {
+fn lint_file(
+    to_lint: ToLint,
+    index: &Indexes,
+    skipping: &Skipping,
+    sources: &Sources,
+    keep_source: bool,
+) -> Linted {
     let ToLint {
         file,
         settings,
@@ -814,7 +825,8 @@ fn lint_file(to_lint: ToLint, index: &Indexes, skipping: &Skipping, sources: &So
                 path: file.path.clone(),
                 message,
             });
-            let report = located_report(file.path, unreadable.source, vec![unreadable.diagnostic]);
+            let diagnostics = vec![unreadable.diagnostic];
+            let report = located_report(file.path, unreadable.source, diagnostics, keep_source);
             return Linted {
                 report: Some(report),
                 io_error,
@@ -832,12 +844,17 @@ fn lint_file(to_lint: ToLint, index: &Indexes, skipping: &Skipping, sources: &So
         lint_source(&place, &source, index, settings)
     });
     Linted {
-        report: Some(located_report(file.path, source, diagnostics)),
+        report: Some(located_report(file.path, source, diagnostics, keep_source)),
         io_error: None,
     }
 }
 
-fn located_report(path: PathBuf, source: String, diagnostics: Vec<Diagnostic>) -> FileReport {
+fn located_report(
+    path: PathBuf,
+    source: String,
+    diagnostics: Vec<Diagnostic>,
+    keep_source: bool,
+) -> FileReport {
     if diagnostics.is_empty() {
         return FileReport {
             path,
@@ -852,7 +869,7 @@ fn located_report(path: PathBuf, source: String, diagnostics: Vec<Diagnostic>) -
         .collect();
     FileReport {
         path,
-        source,
+        source: if keep_source { source } else { String::new() },
         diagnostics,
     }
 }
@@ -1173,4 +1190,40 @@ pub fn lint_buffer(
     suppression::apply(language, source, settings, || {
         lint_source(&place, source, indexes, settings)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report_of_blocking_sleep(keep_sources: bool) -> RunReport {
+        let dir = tempfile::tempdir().unwrap();
+        let source = "import time\n\nasync def main():\n    time.sleep(1)\n";
+        std::fs::write(dir.path().join("app.py"), source).unwrap();
+        let options = RunOptions {
+            keep_sources,
+            ..RunOptions::default()
+        };
+        let configuration = Configuration::fixed(Settings::default());
+        run_with_options(&[dir.path().to_path_buf()], &configuration, options)
+    }
+
+    #[test]
+    fn a_report_keeps_its_files_text_only_when_told_to() {
+        let kept = report_of_blocking_sleep(true);
+        let dropped = report_of_blocking_sleep(false);
+        assert_eq!(kept.files.len(), 1);
+        assert_eq!(dropped.files.len(), 1);
+        assert!(kept.files[0].source.contains("time.sleep(1)"));
+        assert!(dropped.files[0].source.is_empty());
+        let positions = |report: &RunReport| -> Vec<_> {
+            report.files[0]
+                .diagnostics
+                .iter()
+                .map(|located| (located.start, located.end))
+                .collect()
+        };
+        assert_eq!(positions(&kept), positions(&dropped));
+        assert!(!positions(&dropped).is_empty());
+    }
 }

@@ -29,6 +29,15 @@ pub enum Format {
     Github,
 }
 
+impl Format {
+    /// Does the report show or edit the files' text (snippets, fixes)? The others
+    /// need only the positions, and a run for them drops each text once its
+    /// findings are placed.
+    pub fn shows_source(self) -> bool {
+        matches!(self, Format::Text | Format::Json)
+    }
+}
+
 pub fn write(
     format: Format,
     report: &RunReport,
