@@ -89,9 +89,11 @@ struct Caller<'s, 'c> {
 /// each coroutine name starts.
 #[derive(Default)]
 pub struct ReachGraph {
-    nodes: FxHashMap<Reach, NodeId>,
+    /// The nodes of each dotted name: a name's text is held once for its module and
+    /// its tree.
+    nodes: FxHashMap<Box<str>, NamedNodes>,
     /// For each node, the nodes whose code reaches it.
-    reached_from: Vec<Vec<NodeId>>,
+    reached_from: Edges,
     /// Module-level `async def` name → the module nodes defining it.
     functions: FxHashMap<String, Vec<NodeId>>,
     /// `async def` name in a class body → the module nodes defining it.
@@ -112,6 +114,48 @@ pub struct ReachGraph {
     /// Per package, once asked: every node from which one of its importers can be
     /// reached.
     package_providers: FxHashMap<String, OnceLock<Providers>>,
+}
+
+/// The graph's nodes for one dotted name.
+#[derive(Clone, Copy, Default)]
+struct NamedNodes {
+    /// The module of that name, when the run has one.
+    module: Option<NodeId>,
+    /// The name as a package: the module and everything under it.
+    tree: Option<NodeId>,
+}
+
+/// Every node's list of edges, packed into one allocation once the graph is built:
+/// a large project's thousands of small lists each cost an allocation otherwise.
+#[derive(Default)]
+struct Edges {
+    /// Where each node's edges start in `targets`, and where the last one's end.
+    starts: Vec<u32>,
+    targets: Vec<NodeId>,
+}
+
+impl Edges {
+    fn pack(lists: Vec<Vec<NodeId>>) -> Edges {
+        let mut edges = Edges {
+            starts: Vec::with_capacity(lists.len() + 1),
+            targets: Vec::with_capacity(lists.iter().map(Vec::len).sum()),
+        };
+        edges.starts.push(0);
+        for list in lists {
+            edges.targets.extend(list);
+            edges.starts.push(edges.targets.len() as u32);
+        }
+        edges
+    }
+
+    fn node_count(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    fn of(&self, node: NodeId) -> &[NodeId] {
+        let node = node as usize;
+        &self.targets[self.starts[node] as usize..self.starts[node + 1] as usize]
+    }
 }
 
 impl CallForm {
@@ -136,10 +180,12 @@ impl ReachGraph {
             coroutine_names,
             ..ReachGraph::default()
         };
-        graph.add_module_trees(&modules);
+        let mut edges = Vec::new();
+        graph.add_module_trees(&modules, &mut edges);
         for module in modules {
-            graph.add_module(&module);
+            graph.add_module(&module, &mut edges);
         }
+        graph.reached_from = Edges::pack(edges);
         graph.package_providers = graph
             .importers
             .keys()
@@ -150,31 +196,31 @@ impl ReachGraph {
 
     /// Nodes for every module name and every package above one, with the edges from a
     /// package's tree to its own module and to the trees under it.
-    fn add_module_trees(&mut self, modules: &[IndexedModule]) {
+    fn add_module_trees(&mut self, modules: &[IndexedModule], edges: &mut Vec<Vec<NodeId>>) {
         for name in modules.iter().flat_map(|module| &module.names) {
-            let module = self.node(Reach::Module(name.to_string()));
-            let tree = self.node(Reach::Tree(name.to_string()));
-            self.reached_from[module as usize].push(tree);
+            let module = self.node(&Reach::Module(name.to_string()), edges);
+            let tree = self.node(&Reach::Tree(name.to_string()), edges);
+            edges[module as usize].push(tree);
             let mut child = tree;
             let mut prefix: &str = name;
             while let Some(dot) = prefix.rfind('.') {
                 prefix = &prefix[..dot];
-                let parent = self.node(Reach::Tree(prefix.to_string()));
-                self.reached_from[child as usize].push(parent);
+                let parent = self.node(&Reach::Tree(prefix.to_string()), edges);
+                edges[child as usize].push(parent);
                 child = parent;
             }
         }
     }
 
-    fn add_module(&mut self, module: &IndexedModule) {
+    fn add_module(&mut self, module: &IndexedModule, edges: &mut [Vec<NodeId>]) {
         let ids: Vec<NodeId> = module
             .names
             .iter()
-            .map(|name| self.nodes[&Reach::Module(name.to_string())])
+            .filter_map(|name| self.module_node(name))
             .collect();
         for reach in &module.imports.reaches {
-            if let Some(&target) = self.nodes.get(reach) {
-                self.reached_from[target as usize].extend(&ids);
+            if let Some(target) = self.node_of(reach) {
+                edges[target as usize].extend(&ids);
             }
         }
         for name in &module.coroutines.module_level {
@@ -220,16 +266,15 @@ impl ReachGraph {
             self.reached_from_any(self.importers.get(package).into_iter().flatten().copied())
         });
         imports.reaches.iter().any(|reach| {
-            self.nodes
-                .get(reach)
-                .is_some_and(|node| providers.contains(node))
+            self.node_of(reach)
+                .is_some_and(|node| providers.contains(&node))
         })
     }
 
     /// Every node from which one of `starts` can be reached (the starts included), or
     /// [`Providers::Everywhere`] once the walk finds more than [`WALK_BUDGET`] nodes.
     fn reached_from_any(&self, starts: impl IntoIterator<Item = NodeId>) -> Providers {
-        let mut seen = NodeSet::with_nodes(self.reached_from.len());
+        let mut seen = NodeSet::with_nodes(self.reached_from.node_count());
         let mut found = 0;
         let mut pending: Vec<NodeId> = Vec::new();
         // Counted as they are found, not as they are walked: a module imported by
@@ -247,7 +292,7 @@ impl ReachGraph {
             }
         }
         while let Some(node) = pending.pop() {
-            for &from in &self.reached_from[node as usize] {
+            for &from in self.reached_from.of(node) {
                 if !find(from, &mut pending) {
                     return Providers::Everywhere;
                 }
@@ -256,13 +301,32 @@ impl ReachGraph {
         Providers::Nodes(seen)
     }
 
-    fn node(&mut self, reach: Reach) -> NodeId {
-        let next = self.nodes.len() as NodeId;
-        let id = *self.nodes.entry(reach).or_insert(next);
-        if id == next {
-            self.reached_from.push(Vec::new());
+    /// The node of `reach`, added (with an empty list in `edges`) if it is new.
+    fn node(&mut self, reach: &Reach, edges: &mut Vec<Vec<NodeId>>) -> NodeId {
+        let named = self.nodes.entry(reach.target().into()).or_default();
+        let slot = match reach {
+            Reach::Module(_) => &mut named.module,
+            Reach::Tree(_) => &mut named.tree,
+        };
+        *slot.get_or_insert_with(|| {
+            edges.push(Vec::new());
+            (edges.len() - 1) as NodeId
+        })
+    }
+
+    fn node_of(&self, reach: &Reach) -> Option<NodeId> {
+        match reach {
+            Reach::Module(name) => self.module_node(name),
+            Reach::Tree(name) => self.tree_node(name),
         }
-        id
+    }
+
+    fn module_node(&self, name: &str) -> Option<NodeId> {
+        self.nodes.get(name)?.module
+    }
+
+    fn tree_node(&self, name: &str) -> Option<NodeId> {
+        self.nodes.get(name)?.tree
     }
 
     /// Can any of `calls`, in a module with text `source` whose imports are `imports`,
@@ -281,7 +345,7 @@ impl ReachGraph {
             import_nodes: imports
                 .reaches
                 .iter()
-                .filter_map(|reach| self.nodes.get(reach).copied())
+                .filter_map(|reach| self.node_of(reach))
                 .collect(),
             values: LocalValues::new(source, calls),
         };
@@ -300,8 +364,8 @@ impl ReachGraph {
                 .iter()
                 .filter(|imported| imported.local() == name)
                 .any(|imported| {
-                    let base = Reach::Module(imported.base.clone());
-                    self.reaches(&base, &imported.name, CallForm::Bare)
+                    let base = self.module_node(&imported.base);
+                    self.reaches(base, &imported.name, CallForm::Bare)
                 }),
             Receiver::Path(path) => self.through_path(caller, path, name),
             Receiver::Unknown => self.through_any_import(caller, name),
@@ -364,11 +428,7 @@ impl ReachGraph {
                 false => format!("{}.{}", imported.base, imported.name),
             };
             reached |= self.along(&target, parts, name)
-                || self.reaches(
-                    &Reach::Module(imported.base.clone()),
-                    name,
-                    CallForm::Attribute,
-                );
+                || self.reaches(self.module_node(&imported.base), name, CallForm::Attribute);
         }
         bound.then_some(reached)
     }
@@ -382,7 +442,7 @@ impl ReachGraph {
         let mut attributes = parts.len();
         for part in parts {
             let below = format!("{current}.{part}");
-            if !self.nodes.contains_key(&Reach::Tree(below.clone())) {
+            if self.tree_node(&below).is_none() {
                 break;
             }
             current = below;
@@ -392,7 +452,7 @@ impl ReachGraph {
             0 => CallForm::Bare,
             _ => CallForm::Attribute,
         };
-        self.reaches(&Reach::Module(current), name, form)
+        self.reaches(self.module_node(&current), name, form)
     }
 
     /// A method reached through whatever the file imports (an instance of an imported
@@ -407,13 +467,13 @@ impl ReachGraph {
             .any(|node| providers.contains(node))
     }
 
-    fn reaches(&self, reach: &Reach, name: &str, form: CallForm) -> bool {
+    /// Can a coroutine function `name` be reached from `node` (`None`: a name with no
+    /// node, which reaches nothing)?
+    fn reaches(&self, node: Option<NodeId>, name: &str, form: CallForm) -> bool {
         let Some(providers) = self.providers(name, form) else {
             return true;
         };
-        self.nodes
-            .get(reach)
-            .is_some_and(|node| providers.contains(node))
+        node.is_some_and(|node| providers.contains(&node))
     }
 
     /// `None` for a name the graph was not built with.
