@@ -5,6 +5,7 @@ pub mod bindings;
 pub mod checker;
 pub mod helpers;
 pub mod index;
+pub mod names;
 pub mod nesting;
 pub mod outline;
 pub mod reach;
