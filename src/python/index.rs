@@ -108,9 +108,16 @@ pub struct ModuleSummary {
 }
 
 impl ModuleSummary {
-    /// Summarizes a parsed module.
+    /// Summarizes a parsed module, for the index.
     pub fn new(name: &str, is_package: bool, body: &[Stmt]) -> Self {
-        SummaryBuilder::new(name, is_package, body).freeze()
+        SummaryBuilder::new(name, is_package, body).freeze(Sharing::Deduplicate)
+    }
+
+    /// Summarizes the module being linted. The summary lives only while its file is
+    /// linted, so it skips deduplicating its strings, which pays only for the
+    /// summaries the index keeps.
+    pub fn for_lint(name: &str, is_package: bool, body: &[Stmt]) -> Self {
+        SummaryBuilder::new(name, is_package, body).freeze(Sharing::Append)
     }
 
     /// Dotted module name, e.g. `shop.client`.
@@ -134,7 +141,7 @@ impl ModuleSummary {
     pub fn merge(&mut self, other: ModuleSummary) {
         let mut merged = SummaryBuilder::thaw(self);
         merged.merge(SummaryBuilder::thaw(&other));
-        *self = merged.freeze();
+        *self = merged.freeze(Sharing::Deduplicate);
     }
 
     pub fn function(&self, name: &str) -> Option<FunctionInfo<'_>> {
@@ -181,6 +188,13 @@ impl ModuleSummary {
     }
 }
 
+/// Whether a frozen summary stores a repeated string once.
+#[derive(Clone, Copy)]
+enum Sharing {
+    Deduplicate,
+    Append,
+}
+
 /// A class while its module is summarized.
 #[derive(Clone, Debug, Default)]
 struct ClassBuilder {
@@ -212,10 +226,16 @@ impl SummaryBuilder {
         summary
     }
 
-    /// Stores the summary compactly: every string once in one arena, every table an
-    /// exactly sized slice sorted by name.
-    fn freeze(&self) -> ModuleSummary {
-        let mut strings = StringsBuilder::default();
+    /// Stores the summary compactly: its strings in one arena, every table an exactly
+    /// sized slice sorted by name.
+    fn freeze(&self, sharing: Sharing) -> ModuleSummary {
+        let (count, bytes) = self.strings().fold((0, 0), |(count, bytes), string| {
+            (count + 1, bytes + string.len())
+        });
+        let mut strings = match sharing {
+            Sharing::Deduplicate => StringsBuilder::deduplicating(count, bytes),
+            Sharing::Append => StringsBuilder::appending(bytes),
+        };
         let functions = freeze_functions(&mut strings, &self.functions);
         let classes = NameMap::new(&mut strings, entries(&self.classes), |strings, class| {
             ClassInfo {
@@ -237,6 +257,26 @@ impl SummaryBuilder {
             classes,
             imports,
         }
+    }
+
+    /// Every string the frozen summary holds, repeats included (to size its arena).
+    fn strings<'a>(&'a self) -> impl Iterator<Item = &'a str> {
+        let function_strings = |(name, function): (&'a String, &'a FunctionInfo<'static>)| {
+            std::iter::once(name.as_str()).chain(function.returns.as_deref())
+        };
+        let name_strings =
+            |(name, target): (&'a String, &'a String)| [name.as_str(), target.as_str()];
+        let class_strings = move |(name, class): (&'a String, &'a ClassBuilder)| {
+            std::iter::once(name.as_str())
+                .chain(class.bases.iter().map(String::as_str))
+                .chain(class.methods.iter().flat_map(function_strings))
+                .chain(class.attributes.iter().flat_map(name_strings))
+        };
+        self.functions
+            .iter()
+            .flat_map(function_strings)
+            .chain(self.classes.iter().flat_map(class_strings))
+            .chain(self.imports.iter().flat_map(name_strings))
     }
 
     /// The builder a frozen summary was made from (up to map order), to merge into.
@@ -1050,7 +1090,26 @@ class Base:
         assert_eq!(client.import("aio"), Some("asyncio"));
         assert_eq!(client.import("fetch"), None);
         let imports: Vec<(&str, &str)> = client.imports().collect();
-        assert_eq!(imports, [("Item", "shop.models.Item"), ("aio", "asyncio")]);
+        assert_eq!(imports, [("aio", "asyncio"), ("Item", "shop.models.Item")]);
+    }
+
+    #[test]
+    fn a_summary_for_linting_answers_like_the_indexed_one() {
+        let parsed = super::super::parse(CLIENT).expect("test source parses");
+        let linted = ModuleSummary::for_lint("shop.client", false, &parsed.syntax().body);
+        let indexed = summary("shop.client", CLIENT);
+        assert!(linted.imports().eq(indexed.imports()));
+        assert_eq!(linted.function("make"), indexed.function("make"));
+        let (class, indexed_class) = (
+            linted.class("Client").unwrap(),
+            indexed.class("Client").unwrap(),
+        );
+        assert!(linted.bases(class).eq(indexed.bases(indexed_class)));
+        assert_eq!(linted.attribute(class, "item"), Some("shop.models.Item"));
+        assert_eq!(
+            linted.method(class, "get"),
+            indexed.method(indexed_class, "get")
+        );
     }
 
     #[test]

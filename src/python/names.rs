@@ -32,17 +32,39 @@ impl Strings {
     }
 }
 
-/// Collects the strings of one summary into a [`Strings`] arena, storing a string seen
-/// again (a qualified name such as `homeassistant.core.HomeAssistant`, say) only once.
-#[derive(Default)]
+/// Collects the strings of one summary into a [`Strings`] arena.
 pub struct StringsBuilder<'s> {
     text: String,
-    known: HashMap<&'s str, Text>,
+    /// The strings stored so far, to store a string seen again (a qualified name such
+    /// as `homeassistant.core.HomeAssistant`, say) only once. `None`: store every
+    /// string as it comes, for a summary too short-lived for sharing to pay.
+    known: Option<HashMap<&'s str, Text>>,
 }
 
 impl<'s> StringsBuilder<'s> {
+    /// A builder that stores each distinct string once, with room for `strings`
+    /// strings of `bytes` bytes in all (upper bounds, repeats included) so that
+    /// interning never grows the arena or the table of known strings.
+    pub fn deduplicating(strings: usize, bytes: usize) -> Self {
+        StringsBuilder {
+            text: String::with_capacity(bytes),
+            known: Some(HashMap::with_capacity_and_hasher(
+                strings,
+                Default::default(),
+            )),
+        }
+    }
+
+    /// A builder that stores every string, repeats included, in room for `bytes` bytes.
+    pub fn appending(bytes: usize) -> Self {
+        StringsBuilder {
+            text: String::with_capacity(bytes),
+            known: None,
+        }
+    }
+
     pub fn intern(&mut self, string: &'s str) -> Text {
-        if let Some(&known) = self.known.get(string) {
+        if let Some(&known) = self.known.as_ref().and_then(|known| known.get(string)) {
             return known;
         }
         let text = Text {
@@ -50,7 +72,9 @@ impl<'s> StringsBuilder<'s> {
             len: arena_offset(string.len()),
         };
         self.text.push_str(string);
-        self.known.insert(string, text);
+        if let Some(known) = &mut self.known {
+            known.insert(string, text);
+        }
         text
     }
 
@@ -66,8 +90,9 @@ fn arena_offset(offset: usize) -> u32 {
     u32::try_from(offset).expect("a module summary's strings exceed 4 GiB")
 }
 
-/// A read-only map from names (in a summary's [`Strings`]) to values: entries sorted by
-/// name, in a slice of exactly their number.
+/// A read-only map from names (in a summary's [`Strings`]) to values: entries in a slice
+/// of exactly their number, sorted by name length and then by name, so that a lookup's
+/// binary search compares the bytes of a name only when the lengths are equal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NameMap<V> {
     entries: Box<[(Text, V)]>,
@@ -91,7 +116,7 @@ impl<V> NameMap<V> {
         mut entries: Vec<(&'s str, T)>,
         mut convert: impl FnMut(&mut StringsBuilder<'s>, T) -> V,
     ) -> Self {
-        entries.sort_unstable_by_key(|(name, _)| *name);
+        entries.sort_unstable_by_key(|(name, _)| (name.len(), *name));
         let entries = entries
             .into_iter()
             .map(|(name, value)| {
@@ -105,7 +130,11 @@ impl<V> NameMap<V> {
     pub fn get<'a>(&'a self, strings: &Strings, name: &str) -> Option<&'a V> {
         let found = self
             .entries
-            .binary_search_by(|(key, _)| strings.get(*key).cmp(name))
+            .binary_search_by(|(key, _)| {
+                (key.len as usize)
+                    .cmp(&name.len())
+                    .then_with(|| strings.get(*key).cmp(name))
+            })
             .ok()?;
         Some(&self.entries[found].1)
     }
@@ -114,7 +143,7 @@ impl<V> NameMap<V> {
         self.get(strings, name).is_some()
     }
 
-    /// The entries in name order.
+    /// The entries, shortest names first.
     pub fn iter<'a>(&'a self, strings: &'a Strings) -> impl Iterator<Item = (&'a str, &'a V)> {
         self.entries
             .iter()
@@ -128,7 +157,7 @@ mod tests {
 
     #[test]
     fn interning_stores_each_distinct_string_once() {
-        let mut builder = StringsBuilder::default();
+        let mut builder = StringsBuilder::deduplicating(0, 0);
         let first = builder.intern("shop.client.Client");
         let other = builder.intern("fetch");
         let again = builder.intern("shop.client.Client");
@@ -140,9 +169,20 @@ mod tests {
     }
 
     #[test]
+    fn appending_stores_repeats_and_reads_them_back() {
+        let mut builder = StringsBuilder::appending(4);
+        let first = builder.intern("ab");
+        let again = builder.intern("ab");
+        assert_ne!(first, again);
+        let strings = builder.finish();
+        assert_eq!((strings.get(first), strings.get(again)), ("ab", "ab"));
+        assert_eq!(&*strings.text, "abab");
+    }
+
+    #[test]
     fn name_map_finds_every_entry_and_nothing_else() {
-        let mut builder = StringsBuilder::default();
-        let names = ["zeta", "alpha", "mid", "", "alphabet"];
+        let mut builder = StringsBuilder::deduplicating(0, 0);
+        let names = ["zeta", "alpha", "mid", "", "alphabet", "beta"];
         let entries = names
             .iter()
             .enumerate()
@@ -153,7 +193,7 @@ mod tests {
         for (i, name) in names.iter().enumerate() {
             assert_eq!(map.get(&strings, name), Some(&i), "{name:?}");
         }
-        for missing in ["alph", "zz", "a", "MID"] {
+        for missing in ["alph", "zz", "a", "MID", "zetb", "alphabe"] {
             assert!(!map.contains_key(&strings, missing), "{missing:?}");
         }
         let listed: Vec<(&str, usize)> = map.iter(&strings).map(|(k, v)| (k, *v)).collect();
@@ -161,10 +201,11 @@ mod tests {
             listed,
             [
                 ("", 3),
-                ("alpha", 1),
-                ("alphabet", 4),
                 ("mid", 2),
-                ("zeta", 0)
+                ("beta", 5),
+                ("zeta", 0),
+                ("alpha", 1),
+                ("alphabet", 4)
             ]
         );
     }
@@ -172,7 +213,7 @@ mod tests {
     #[test]
     fn values_converted_in_name_order_give_the_same_arena_for_any_input_order() {
         let build = |entries: Vec<(&'static str, &'static str)>| {
-            let mut builder = StringsBuilder::default();
+            let mut builder = StringsBuilder::deduplicating(0, 0);
             let map = NameMap::new(&mut builder, entries, |strings, target| {
                 strings.intern(target)
             });
@@ -188,7 +229,7 @@ mod tests {
     #[test]
     fn an_empty_map_finds_nothing() {
         let map: NameMap<u8> = NameMap::default();
-        let strings = StringsBuilder::default().finish();
+        let strings = StringsBuilder::deduplicating(0, 0).finish();
         assert_eq!(map.get(&strings, "anything"), None);
         assert_eq!(map.iter(&strings).count(), 0);
     }
