@@ -585,7 +585,7 @@ impl IndexedFiles {
                 std::panic::catch_unwind(AssertUnwindSafe(|| python::summarize(&source, module)))
                     .ok()
                     .flatten()?;
-            summary.name = name.to_string();
+            summary.rename(name);
             Some(summary)
         });
         summaries.reduce(|mut merged, summary| {
@@ -1111,9 +1111,10 @@ pub fn index_entry(path: &Path, root: Option<&Path>, source: &str) -> Option<Ind
             let summary = python::summarize(source, &module)?;
             let names = python_module_names(&file, &module)
                 .into_iter()
-                .map(|name| ModuleSummary {
-                    name,
-                    ..summary.clone()
+                .map(|name| {
+                    let mut named = summary.clone();
+                    named.rename(&name);
+                    named
                 })
                 .collect();
             Some(IndexEntry::Python(names))

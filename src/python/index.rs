@@ -7,65 +7,314 @@
 //! for re-exports). It never holds ASTs.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::path::Path;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
-impl FunctionInfo {
+use super::names::{NameMap, Strings, StringsBuilder, Text};
+
+impl FunctionInfo<'static> {
     /// Summarizes a definition; `returns` is its qualified return annotation.
     pub fn new(def: &ast::StmtFunctionDef, returns: Option<String>) -> Self {
         FunctionInfo {
             is_async: def.is_async,
             self_limited: def.is_async && acquires_semaphore(&def.body),
             // A coroutine function returns a coroutine, whatever it is annotated with.
-            returns: returns.filter(|_| !def.is_async),
+            returns: returns.filter(|_| !def.is_async).map(Cow::Owned),
             raises: top_level_statements(&def.body).any(|stmt| stmt.is_raise_stmt()),
         }
     }
 }
 
-/// What the index knows about one function or method.
+/// What the index knows about one function or method. The return annotation is
+/// borrowed from the summary that stores it, or owned for a definition in scope.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FunctionInfo {
+pub struct FunctionInfo<'a> {
     pub is_async: bool,
     /// The body enters `async with <semaphore>` (or awaits `<semaphore>.acquire()`),
     /// so starting many calls at once is bounded by the function itself.
     pub self_limited: bool,
     /// The qualified return annotation of a sync function (`-> Client`), so that
     /// `make_client().fetch()` can be resolved.
-    pub returns: Option<String>,
+    pub returns: Option<Cow<'a, str>>,
     /// The body contains a `raise` (outside nested functions): a helper such as
     /// `handle_error(exc)` that may re-raise what it is given.
     pub raises: bool,
 }
 
+/// A [`FunctionInfo`] as a summary stores it, its return annotation in the summary's
+/// [`Strings`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct StoredFunction {
+    is_async: bool,
+    self_limited: bool,
+    raises: bool,
+    returns: Option<Text>,
+}
+
+impl StoredFunction {
+    fn store<'s>(info: &'s FunctionInfo<'_>, strings: &mut StringsBuilder<'s>) -> Self {
+        StoredFunction {
+            is_async: info.is_async,
+            self_limited: info.self_limited,
+            raises: info.raises,
+            returns: info
+                .returns
+                .as_deref()
+                .map(|returns| strings.intern(returns)),
+        }
+    }
+
+    fn load<'a>(&self, strings: &'a Strings) -> FunctionInfo<'a> {
+        FunctionInfo {
+            is_async: self.is_async,
+            self_limited: self.self_limited,
+            returns: self
+                .returns
+                .map(|returns| Cow::Borrowed(strings.get(returns))),
+            raises: self.raises,
+        }
+    }
+}
+
+/// A class of a summary. Its names are in the summary's [`Strings`], so it is read
+/// through [`ModuleSummary`]'s methods (`method`, `attribute`, `bases`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClassInfo {
     /// Base classes as qualified names, resolved through the module's imports.
-    pub bases: Vec<String>,
-    pub methods: HashMap<String, FunctionInfo>,
+    bases: Box<[Text]>,
+    methods: NameMap<StoredFunction>,
     /// `self.attr = Callee(...)` (in any method) or `attr = Callee(...)` (class body):
     /// attribute name → qualified name of the callee that produced its value.
-    pub attributes: HashMap<String, String>,
+    attributes: NameMap<Text>,
 }
 
-/// The summary of one module, as the index stores it.
+/// The summary of one module, as the index stores it: frozen from a
+/// [`SummaryBuilder`] into a compact, read-only form, since a large project keeps
+/// thousands of them for the whole run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ModuleSummary {
     /// Dotted module name, e.g. `shop.client`.
-    pub name: String,
+    name: Box<str>,
     /// True for a package's `__init__.py`.
-    pub is_package: bool,
-    pub functions: HashMap<String, FunctionInfo>,
-    pub classes: HashMap<String, ClassInfo>,
+    is_package: bool,
+    /// Every other name and qualified name of the summary.
+    strings: Strings,
+    functions: NameMap<StoredFunction>,
+    classes: NameMap<ClassInfo>,
     /// Module-level imports: bound name → qualified target (re-exports).
-    pub imports: HashMap<String, String>,
+    imports: NameMap<Text>,
 }
 
 impl ModuleSummary {
+    /// Summarizes a parsed module, for the index.
+    pub fn new(name: &str, is_package: bool, body: &[Stmt]) -> Self {
+        SummaryBuilder::new(name, is_package, body).freeze(Sharing::Deduplicate)
+    }
+
+    /// Summarizes the module being linted. The summary lives only while its file is
+    /// linted, so it skips deduplicating its strings, which pays only for the
+    /// summaries the index keeps.
+    pub fn for_lint(name: &str, is_package: bool, body: &[Stmt]) -> Self {
+        SummaryBuilder::new(name, is_package, body).freeze(Sharing::Append)
+    }
+
+    /// Dotted module name, e.g. `shop.client`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Files that share a module name are summarized under the name they share.
+    pub fn rename(&mut self, name: &str) {
+        self.name = name.into();
+    }
+
+    /// True for a package's `__init__.py`.
+    pub fn is_package(&self) -> bool {
+        self.is_package
+    }
+
     /// Merges another file's summary of the same module name into this one,
     /// conservatively: a function counts as `async` only if every file says so.
+    /// Rare (two files with one name), so it goes through the builder's maps.
     pub fn merge(&mut self, other: ModuleSummary) {
+        let mut merged = SummaryBuilder::thaw(self);
+        merged.merge(SummaryBuilder::thaw(&other));
+        *self = merged.freeze(Sharing::Deduplicate);
+    }
+
+    pub fn function(&self, name: &str) -> Option<FunctionInfo<'_>> {
+        let function = self.functions.get(&self.strings, name)?;
+        Some(function.load(&self.strings))
+    }
+
+    pub fn class(&self, name: &str) -> Option<&ClassInfo> {
+        self.classes.get(&self.strings, name)
+    }
+
+    pub fn has_class(&self, name: &str) -> bool {
+        self.classes.contains_key(&self.strings, name)
+    }
+
+    /// The qualified target a module-level import binds `name` to.
+    pub fn import(&self, name: &str) -> Option<&str> {
+        let target = self.imports.get(&self.strings, name)?;
+        Some(self.strings.get(*target))
+    }
+
+    /// Module-level imports: (bound name, qualified target).
+    pub fn imports(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.imports
+            .iter(&self.strings)
+            .map(|(name, target)| (name, self.strings.get(*target)))
+    }
+
+    /// A method defined in the body of `class`, a class of this module.
+    pub fn method(&self, class: &ClassInfo, name: &str) -> Option<FunctionInfo<'_>> {
+        let method = class.methods.get(&self.strings, name)?;
+        Some(method.load(&self.strings))
+    }
+
+    /// The origin recorded for attribute `name` of `class`, a class of this module.
+    pub fn attribute(&self, class: &ClassInfo, name: &str) -> Option<&str> {
+        let origin = class.attributes.get(&self.strings, name)?;
+        Some(self.strings.get(*origin))
+    }
+
+    /// The qualified bases of `class`, a class of this module, in order.
+    pub fn bases<'a>(&'a self, class: &'a ClassInfo) -> impl Iterator<Item = &'a str> {
+        class.bases.iter().map(|base| self.strings.get(*base))
+    }
+}
+
+/// Whether a frozen summary stores a repeated string once.
+#[derive(Clone, Copy)]
+enum Sharing {
+    Deduplicate,
+    Append,
+}
+
+/// A class while its module is summarized.
+#[derive(Clone, Debug, Default)]
+struct ClassBuilder {
+    bases: Vec<String>,
+    methods: HashMap<String, FunctionInfo<'static>>,
+    attributes: HashMap<String, String>,
+}
+
+/// A module summary while it is built (or merged): hash maps, frozen into a
+/// [`ModuleSummary`] when done.
+#[derive(Clone, Debug, Default)]
+struct SummaryBuilder {
+    name: String,
+    is_package: bool,
+    functions: HashMap<String, FunctionInfo<'static>>,
+    classes: HashMap<String, ClassBuilder>,
+    imports: HashMap<String, String>,
+}
+
+impl SummaryBuilder {
+    fn new(name: &str, is_package: bool, body: &[Stmt]) -> Self {
+        let mut summary = SummaryBuilder {
+            name: name.to_string(),
+            is_package,
+            ..SummaryBuilder::default()
+        };
+        summary.collect_imports(body);
+        summary.collect_definitions(body);
+        summary
+    }
+
+    /// Stores the summary compactly: its strings in one arena, every table an exactly
+    /// sized slice sorted by name.
+    fn freeze(&self, sharing: Sharing) -> ModuleSummary {
+        let (count, bytes) = self.strings().fold((0, 0), |(count, bytes), string| {
+            (count + 1, bytes + string.len())
+        });
+        let mut strings = match sharing {
+            Sharing::Deduplicate => StringsBuilder::deduplicating(count, bytes),
+            Sharing::Append => StringsBuilder::appending(bytes),
+        };
+        let functions = freeze_functions(&mut strings, &self.functions);
+        let classes = NameMap::new(&mut strings, entries(&self.classes), |strings, class| {
+            ClassInfo {
+                bases: class
+                    .bases
+                    .iter()
+                    .map(|base| strings.intern(base))
+                    .collect(),
+                methods: freeze_functions(strings, &class.methods),
+                attributes: freeze_names(strings, &class.attributes),
+            }
+        });
+        let imports = freeze_names(&mut strings, &self.imports);
+        ModuleSummary {
+            name: self.name.as_str().into(),
+            is_package: self.is_package,
+            strings: strings.finish(),
+            functions,
+            classes,
+            imports,
+        }
+    }
+
+    /// Every string the frozen summary holds, repeats included (to size its arena).
+    fn strings<'a>(&'a self) -> impl Iterator<Item = &'a str> {
+        let function_strings = |(name, function): (&'a String, &'a FunctionInfo<'static>)| {
+            std::iter::once(name.as_str()).chain(function.returns.as_deref())
+        };
+        let name_strings =
+            |(name, target): (&'a String, &'a String)| [name.as_str(), target.as_str()];
+        let class_strings = move |(name, class): (&'a String, &'a ClassBuilder)| {
+            std::iter::once(name.as_str())
+                .chain(class.bases.iter().map(String::as_str))
+                .chain(class.methods.iter().flat_map(function_strings))
+                .chain(class.attributes.iter().flat_map(name_strings))
+        };
+        self.functions
+            .iter()
+            .flat_map(function_strings)
+            .chain(self.classes.iter().flat_map(class_strings))
+            .chain(self.imports.iter().flat_map(name_strings))
+    }
+
+    /// The builder a frozen summary was made from (up to map order), to merge into.
+    fn thaw(summary: &ModuleSummary) -> Self {
+        let strings = &summary.strings;
+        let thaw_function = |function: &StoredFunction| owned(function.load(strings));
+        let thaw_names = |names: &NameMap<Text>| -> HashMap<String, String> {
+            names
+                .iter(strings)
+                .map(|(name, target)| (name.to_string(), strings.get(*target).to_string()))
+                .collect()
+        };
+        let classes = summary.classes.iter(strings).map(|(name, class)| {
+            let class = ClassBuilder {
+                bases: summary.bases(class).map(str::to_string).collect(),
+                methods: class
+                    .methods
+                    .iter(strings)
+                    .map(|(name, method)| (name.to_string(), thaw_function(method)))
+                    .collect(),
+                attributes: thaw_names(&class.attributes),
+            };
+            (name.to_string(), class)
+        });
+        SummaryBuilder {
+            name: summary.name.to_string(),
+            is_package: summary.is_package,
+            functions: summary
+                .functions
+                .iter(strings)
+                .map(|(name, function)| (name.to_string(), thaw_function(function)))
+                .collect(),
+            classes: classes.collect(),
+            imports: thaw_names(&summary.imports),
+        }
+    }
+
+    fn merge(&mut self, other: SummaryBuilder) {
         for (name, info) in other.functions {
             self.functions
                 .entry(name)
@@ -80,18 +329,6 @@ impl ModuleSummary {
         }
     }
 
-    /// Summarizes a parsed module.
-    pub fn new(name: &str, is_package: bool, body: &[Stmt]) -> Self {
-        let mut summary = ModuleSummary {
-            name: name.to_string(),
-            is_package,
-            ..ModuleSummary::default()
-        };
-        summary.collect_imports(body);
-        summary.collect_definitions(body);
-        summary
-    }
-
     fn collect_imports(&mut self, body: &[Stmt]) {
         for stmt in top_level_statements(body) {
             for (local, qualified) in import_bindings(stmt, &self.name, self.is_package) {
@@ -101,7 +338,7 @@ impl ModuleSummary {
     }
 
     fn collect_definitions(&mut self, body: &[Stmt]) {
-        let mut functions: HashMap<String, FunctionInfo> = HashMap::default();
+        let mut functions: HashMap<String, FunctionInfo<'static>> = HashMap::default();
         for stmt in top_level_statements(body) {
             match stmt {
                 Stmt::FunctionDef(def) => merge_function(&mut functions, def, self),
@@ -115,8 +352,8 @@ impl ModuleSummary {
         self.functions = functions;
     }
 
-    fn summarize_class(&self, class: &ast::StmtClassDef) -> ClassInfo {
-        let mut info = ClassInfo::default();
+    fn summarize_class(&self, class: &ast::StmtClassDef) -> ClassBuilder {
+        let mut info = ClassBuilder::default();
         if let Some(arguments) = &class.arguments {
             info.bases = arguments
                 .args
@@ -159,7 +396,7 @@ impl ModuleSummary {
 
     /// Qualifies a dotted expression using only module-level names: imports, then the
     /// module's own functions and classes.
-    pub fn qualify(&self, expr: &Expr) -> Option<String> {
+    fn qualify(&self, expr: &Expr) -> Option<String> {
         let dotted = dotted_name(expr)?;
         let (head, rest) = match dotted.split_once('.') {
             Some((head, rest)) => (head, Some(rest)),
@@ -179,10 +416,45 @@ impl ModuleSummary {
     }
 }
 
+/// A map's entries by name, to freeze.
+fn entries<V>(map: &HashMap<String, V>) -> Vec<(&str, &V)> {
+    map.iter()
+        .map(|(name, value)| (name.as_str(), value))
+        .collect()
+}
+
+fn freeze_functions<'s>(
+    strings: &mut StringsBuilder<'s>,
+    functions: &'s HashMap<String, FunctionInfo<'static>>,
+) -> NameMap<StoredFunction> {
+    NameMap::new(strings, entries(functions), |strings, function| {
+        StoredFunction::store(function, strings)
+    })
+}
+
+fn freeze_names<'s>(
+    strings: &mut StringsBuilder<'s>,
+    names: &'s HashMap<String, String>,
+) -> NameMap<Text> {
+    NameMap::new(strings, entries(names), |strings, target| {
+        strings.intern(target)
+    })
+}
+
+/// A function's info with its return annotation owned, to outlive its summary.
+fn owned(function: FunctionInfo<'_>) -> FunctionInfo<'static> {
+    FunctionInfo {
+        returns: function
+            .returns
+            .map(|returns| Cow::Owned(returns.into_owned())),
+        ..function
+    }
+}
+
 fn merge_function(
-    functions: &mut HashMap<String, FunctionInfo>,
+    functions: &mut HashMap<String, FunctionInfo<'static>>,
     def: &ast::StmtFunctionDef,
-    module: &ModuleSummary,
+    module: &SummaryBuilder,
 ) {
     let returns = def
         .returns
@@ -208,7 +480,7 @@ fn merge_function(
 /// parameter is annotated (`def __init__(self, client: Client)`).
 fn collect_self_attributes(
     def: &ast::StmtFunctionDef,
-    module: &ModuleSummary,
+    module: &SummaryBuilder,
     attributes: &mut HashMap<String, String>,
 ) {
     let parameter_types: HashMap<&str, String> = def
@@ -251,7 +523,7 @@ fn collect_self_attributes(
 
 fn value_origin(
     value: &Expr,
-    module: &ModuleSummary,
+    module: &SummaryBuilder,
     parameter_types: &HashMap<&str, String>,
 ) -> Option<String> {
     match value {
@@ -266,7 +538,7 @@ fn value_origin(
 }
 
 /// The class an annotation names, qualified with the module's imports.
-pub fn annotation_target(annotation: &Expr, module: &ModuleSummary) -> Option<String> {
+fn annotation_target(annotation: &Expr, module: &SummaryBuilder) -> Option<String> {
     annotated_class(annotation, &|expr| module.qualify(expr))
 }
 
@@ -305,7 +577,7 @@ pub fn annotated_class(
     }
 }
 
-fn call_origin(value: &Expr, module: &ModuleSummary) -> Option<String> {
+fn call_origin(value: &Expr, module: &SummaryBuilder) -> Option<String> {
     match value {
         Expr::Call(call) => module.qualify(&call.func),
         _ => None,
@@ -528,9 +800,9 @@ impl std::fmt::Debug for ProjectIndex {
 }
 
 /// Something a qualified name resolved to.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Symbol<'a> {
-    Function(&'a FunctionInfo),
+    Function(FunctionInfo<'a>),
     Class(&'a ClassInfo, &'a ModuleSummary),
     Module,
 }
@@ -540,11 +812,11 @@ impl ProjectIndex {
     /// folders, say) are merged conservatively: a function counts as `async` only if
     /// every file that defines it says so.
     pub fn insert(&mut self, summary: ModuleSummary) {
-        match self.modules.get_mut(&summary.name) {
+        match self.modules.get_mut(summary.name()) {
             Some(Entry::Ready(known)) => known.merge(summary),
             _ => {
                 self.modules
-                    .insert(summary.name.clone(), Entry::Ready(Box::new(summary)));
+                    .insert(summary.name().to_string(), Entry::Ready(Box::new(summary)));
             }
         }
     }
@@ -602,7 +874,7 @@ pub struct Modules<'a> {
 
 impl<'a> Modules<'a> {
     fn module(&self, name: &str) -> Option<&'a ModuleSummary> {
-        if name == self.local.name {
+        if name == self.local.name() {
             Some(self.local)
         } else {
             self.index.module(name)
@@ -638,7 +910,7 @@ impl<'a> Modules<'a> {
             Some((head, rest)) => (head, Some(rest)),
             None => (path, None),
         };
-        if let Some(class) = module.classes.get(head) {
+        if let Some(class) = module.class(head) {
             return match rest {
                 None => Some(Symbol::Class(class, module)),
                 Some(method) => self
@@ -646,13 +918,13 @@ impl<'a> Modules<'a> {
                     .map(Symbol::Function),
             };
         }
-        if let (Some(function), None) = (module.functions.get(head), rest) {
+        if let (Some(function), None) = (module.function(head), rest) {
             return Some(Symbol::Function(function));
         }
-        let target = module.imports.get(head)?;
+        let target = module.import(head)?;
         let target = match rest {
             Some(rest) => format!("{target}.{rest}"),
-            None => target.clone(),
+            None => target.to_string(),
         };
         self.symbol_at_depth(&target, depth + 1)
     }
@@ -664,14 +936,14 @@ impl<'a> Modules<'a> {
         module: &'a ModuleSummary,
         name: &str,
         depth: usize,
-    ) -> Option<&'a FunctionInfo> {
-        if let Some(method) = class.methods.get(name) {
+    ) -> Option<FunctionInfo<'a>> {
+        if let Some(method) = module.method(class, name) {
             return Some(method);
         }
         if depth > 8 {
             return None;
         }
-        class.bases.iter().find_map(|base| {
+        module.bases(class).find_map(|base| {
             let base = qualify_in(module, base);
             match self.symbol_at_depth(&base, depth + 1)? {
                 Symbol::Class(base_class, base_module) => {
@@ -690,13 +962,13 @@ impl<'a> Modules<'a> {
         name: &str,
         depth: usize,
     ) -> Option<String> {
-        if let Some(origin) = class.attributes.get(name) {
-            return Some(origin.clone());
+        if let Some(origin) = module.attribute(class, name) {
+            return Some(origin.to_string());
         }
         if depth > 8 {
             return None;
         }
-        class.bases.iter().find_map(|base| {
+        module.bases(class).find_map(|base| {
             match self.symbol_at_depth(&qualify_in(module, base), depth + 1)? {
                 Symbol::Class(base_class, base_module) => {
                     self.attribute(base_class, base_module, name, depth + 1)
@@ -718,8 +990,8 @@ impl<'a> Modules<'a> {
 /// Bases are stored already qualified; a bare name (a class of the same module that
 /// was not yet known when qualified) is qualified against its module here.
 fn qualify_in(module: &ModuleSummary, base: &str) -> String {
-    if !base.contains('.') && module.classes.contains_key(base) {
-        format!("{}.{base}", module.name)
+    if !base.contains('.') && module.has_class(base) {
+        format!("{}.{base}", module.name())
     } else {
         base.to_string()
     }
@@ -757,4 +1029,119 @@ pub fn module_name_with(
     }
     parts.reverse();
     (parts.join("."), is_package)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(name: &str, source: &str) -> ModuleSummary {
+        let parsed = super::super::parse(source).expect("test source parses");
+        ModuleSummary::new(name, false, &parsed.syntax().body)
+    }
+
+    const CLIENT: &str = "
+from shop.models import Item
+import asyncio as aio
+
+async def fetch():
+    pass
+
+def make() -> Item:
+    raise ValueError
+
+class Client(Base, aio.Protocol):
+    pool = Item()
+
+    async def get(self):
+        async with self._sem:
+            pass
+
+    def __init__(self, item: Item):
+        self.item = item
+
+class Base:
+    pass
+";
+
+    #[test]
+    fn a_frozen_summary_answers_every_lookup_of_its_source() {
+        let client = summary("shop.client", CLIENT);
+        assert_eq!(client.name(), "shop.client");
+        assert!(!client.is_package());
+
+        let fetch = client.function("fetch").unwrap();
+        assert!(fetch.is_async && fetch.returns.is_none() && !fetch.raises);
+        let make = client.function("make").unwrap();
+        assert!(!make.is_async && make.raises);
+        assert_eq!(make.returns.as_deref(), Some("shop.models.Item"));
+        assert!(client.function("Client").is_none());
+
+        assert!(client.has_class("Client") && !client.has_class("fetch"));
+        let class = client.class("Client").unwrap();
+        let bases: Vec<&str> = client.bases(class).collect();
+        assert_eq!(bases, ["Base", "asyncio.Protocol"]);
+        assert!(client.method(class, "get").unwrap().self_limited);
+        assert!(client.method(class, "fetch").is_none());
+        assert_eq!(client.attribute(class, "pool"), Some("shop.models.Item"));
+        assert_eq!(client.attribute(class, "item"), Some("shop.models.Item"));
+        assert_eq!(client.attribute(class, "get"), None);
+
+        assert_eq!(client.import("aio"), Some("asyncio"));
+        assert_eq!(client.import("fetch"), None);
+        let imports: Vec<(&str, &str)> = client.imports().collect();
+        assert_eq!(imports, [("aio", "asyncio"), ("Item", "shop.models.Item")]);
+    }
+
+    #[test]
+    fn a_summary_for_linting_answers_like_the_indexed_one() {
+        let parsed = super::super::parse(CLIENT).expect("test source parses");
+        let linted = ModuleSummary::for_lint("shop.client", false, &parsed.syntax().body);
+        let indexed = summary("shop.client", CLIENT);
+        assert!(linted.imports().eq(indexed.imports()));
+        assert_eq!(linted.function("make"), indexed.function("make"));
+        let (class, indexed_class) = (
+            linted.class("Client").unwrap(),
+            indexed.class("Client").unwrap(),
+        );
+        assert!(linted.bases(class).eq(indexed.bases(indexed_class)));
+        assert_eq!(linted.attribute(class, "item"), Some("shop.models.Item"));
+        assert_eq!(
+            linted.method(class, "get"),
+            indexed.method(indexed_class, "get")
+        );
+    }
+
+    #[test]
+    fn the_same_definitions_in_another_order_give_an_equal_summary() {
+        let forward = summary(
+            "m",
+            "import b\nimport a\ndef f(): pass\nasync def g(): pass\n",
+        );
+        let backward = summary(
+            "m",
+            "async def g(): pass\ndef f(): pass\nimport a\nimport b\n",
+        );
+        assert_eq!(forward, backward);
+        assert_ne!(forward, summary("m", "def f(): pass\ndef g(): pass\n"));
+    }
+
+    #[test]
+    fn merging_keeps_the_first_files_names_and_trusts_async_only_when_both_agree() {
+        let mut merged = summary(
+            "m",
+            "import x as shared\nasync def both(): pass\nasync def first(): pass\nclass C: pass\n",
+        );
+        merged.merge(summary(
+            "other",
+            "import y as shared\ndef both(): pass\nasync def second(): pass\nclass C(B): pass\n",
+        ));
+        assert_eq!(merged.name(), "m");
+        assert!(!merged.function("both").unwrap().is_async);
+        assert!(merged.function("first").unwrap().is_async);
+        assert!(merged.function("second").unwrap().is_async);
+        assert_eq!(merged.import("shared"), Some("x"));
+        let class = merged.class("C").unwrap();
+        assert_eq!(merged.bases(class).count(), 0);
+    }
 }

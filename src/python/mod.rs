@@ -5,6 +5,7 @@ pub mod bindings;
 pub mod checker;
 pub mod helpers;
 pub mod index;
+pub mod names;
 pub mod nesting;
 pub mod outline;
 pub mod reach;
@@ -124,7 +125,7 @@ fn lint_module(
     index: &ProjectIndex,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    let summary = ModuleSummary::new(&module.dotted, module.is_package, body);
+    let summary = ModuleSummary::for_lint(&module.dotted, module.is_package, body);
     let modules = Modules {
         local: &summary,
         index,

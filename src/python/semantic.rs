@@ -107,7 +107,7 @@ impl<'a> Semantic<'a> {
         };
         let mut scope = Scope {
             kind: ScopeKind::Module,
-            qualified: modules.local.name.clone(),
+            qualified: modules.local.name().to_string(),
             bindings: HashMap::default(),
         };
         semantic.collect_block(&mut scope, body);
@@ -116,7 +116,7 @@ impl<'a> Semantic<'a> {
     }
 
     pub fn module_name(&self) -> &str {
-        &self.modules.local.name
+        self.modules.local.name()
     }
 
     // ----- scope management (driven by the checker) -----
@@ -188,7 +188,8 @@ impl<'a> Semantic<'a> {
         for stmt in top_level_statements(body) {
             match stmt {
                 Stmt::Import(_) | Stmt::ImportFrom(_) => {
-                    for (local, qualified) in import_bindings(stmt, &module.name, module.is_package)
+                    for (local, qualified) in
+                        import_bindings(stmt, module.name(), module.is_package())
                     {
                         // Leak-free: the local name is an identifier of the AST, but
                         // `import a.b` binds only its head, so look it up in the AST text.
@@ -278,9 +279,8 @@ impl<'a> Semantic<'a> {
         let top_level_packages = || {
             self.modules
                 .local
-                .imports
-                .values()
-                .map(|target| target.split('.').next().unwrap_or(target))
+                .imports()
+                .map(|(_, target)| target.split('.').next().unwrap_or(target))
         };
         top_level_packages().any(|package| package == "trio")
             && !top_level_packages().any(|package| package == "asyncio")
@@ -289,23 +289,23 @@ impl<'a> Semantic<'a> {
     /// The function a callee refers to: a `def` in scope (nested ones included, a
     /// local definition shadowing any import), or a function or method of the
     /// project reached through imports, `self`, or a value's origin.
-    pub fn function(&self, callee: &Expr) -> Option<Cow<'a, FunctionInfo>> {
+    pub fn function(&self, callee: &Expr) -> Option<FunctionInfo<'a>> {
         self.function_at_depth(callee, 0)
     }
 
-    fn function_at_depth(&self, callee: &Expr, depth: usize) -> Option<Cow<'a, FunctionInfo>> {
+    fn function_at_depth(&self, callee: &Expr, depth: usize) -> Option<FunctionInfo<'a>> {
         if let Expr::Name(name) = callee {
             if let Some(Binding::Function(def, _)) = self.lookup(name.id.as_str()) {
                 let returns = def
                     .returns
                     .as_deref()
                     .and_then(|returns| self.annotation_name(returns, depth + 1));
-                return Some(Cow::Owned(FunctionInfo::new(def, returns)));
+                return Some(FunctionInfo::new(def, returns));
             }
         }
         let qualified = self.qualified_at_depth(callee, depth)?;
         match self.modules.symbol(&qualified)? {
-            Symbol::Function(info) => Some(Cow::Borrowed(info)),
+            Symbol::Function(info) => Some(info),
             _ => None,
         }
     }
@@ -313,10 +313,10 @@ impl<'a> Semantic<'a> {
     /// Is this callee declared `-> NoReturn` / `-> Never` (so a call always raises)?
     pub fn never_returns(&self, callee: &Expr) -> bool {
         self.function(callee)
-            .and_then(|function| function.returns.clone())
+            .and_then(|function| function.returns)
             .is_some_and(|returns| {
                 matches!(
-                    returns.as_str(),
+                    &*returns,
                     "typing.NoReturn"
                         | "typing.Never"
                         | "typing_extensions.NoReturn"
@@ -431,7 +431,7 @@ impl<'a> Semantic<'a> {
     /// project) the callee itself, e.g. `threading.Lock`, `asyncio.get_event_loop`.
     fn call_result(&self, call: &ast::ExprCall, depth: usize) -> Option<String> {
         match self.function_at_depth(&call.func, depth) {
-            Some(function) => function.returns.clone(),
+            Some(function) => function.returns.map(Cow::into_owned),
             None => self.qualified_at_depth(&call.func, depth),
         }
     }
