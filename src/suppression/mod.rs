@@ -36,9 +36,21 @@ pub fn apply(
     if !may_have_directives(language, source) {
         return lint();
     }
+    let report_unused = settings.is_enabled(Rule::UnusedSuppression);
+    if !report_unused && !may_skip_file(source) {
+        // Comments can then only suppress findings, and most files have none: they
+        // are read only when there is something to suppress (finding Python's
+        // comments costs a second pass of the parser).
+        let diagnostics = lint();
+        if diagnostics.is_empty() {
+            return diagnostics;
+        }
+        let lines = LineIndex::new(source);
+        let mut directives = Directives::scan(language, source, &lines);
+        return suppress(diagnostics, &mut directives, &lines);
+    }
     let lines = LineIndex::new(source);
     let mut directives = Directives::scan(language, source, &lines);
-    let report_unused = settings.is_enabled(Rule::UnusedSuppression);
     if let Some(skip) = directives.skip_file.clone() {
         if !report_unused {
             return Vec::new();
@@ -48,18 +60,40 @@ pub fn apply(
             false => Vec::new(),
         };
     }
-    let mut diagnostics = lint();
-    // The rules did not run on a file that does not parse: nothing to suppress, and
-    // every suppression would look unused.
-    if diagnostics.iter().any(|d| d.rule == Rule::SyntaxError) {
+    let diagnostics = lint();
+    if has_syntax_error(&diagnostics) {
         return diagnostics;
     }
-    diagnostics.retain(|diagnostic| !directives.suppress(diagnostic, &lines));
+    let mut diagnostics = suppress(diagnostics, &mut directives, &lines);
     if report_unused {
         diagnostics.extend(directives.problems(language, settings));
         diagnostics.sort_by_key(|d| (d.start, d.rule));
     }
     diagnostics
+}
+
+/// The findings that no directive suppresses.
+fn suppress(
+    mut diagnostics: Vec<Diagnostic>,
+    directives: &mut Directives,
+    lines: &LineIndex,
+) -> Vec<Diagnostic> {
+    if has_syntax_error(&diagnostics) {
+        return diagnostics;
+    }
+    diagnostics.retain(|diagnostic| !directives.suppress(diagnostic, lines));
+    diagnostics
+}
+
+/// The rules did not run on a file that does not parse: nothing to suppress, and
+/// every suppression would look unused.
+fn has_syntax_error(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.rule == Rule::SyntaxError)
+}
+
+/// Can the file hold an `asynclint: skip-file` directive?
+fn may_skip_file(source: &str) -> bool {
+    memchr::memmem::find(source.as_bytes(), b"skip-file").is_some()
 }
 
 /// A cheap byte search that lets most files skip comment scanning.
@@ -71,10 +105,12 @@ fn may_have_directives(language: Language, source: &str) -> bool {
 
 /// `noqa` in any case, found from its first letter.
 fn contains_noqa(bytes: &[u8]) -> bool {
-    memchr::memchr2_iter(b'n', b'N', bytes).any(|at| {
-        bytes
-            .get(at..at + 4)
-            .is_some_and(|word| word.eq_ignore_ascii_case(b"noqa"))
+    // `q` is far rarer in code than `n`: search for it, then look around it.
+    memchr::memchr2_iter(b'q', b'Q', bytes).any(|at| {
+        at >= 2
+            && bytes
+                .get(at - 2..at + 2)
+                .is_some_and(|word| word.eq_ignore_ascii_case(b"noqa"))
     })
 }
 
@@ -586,6 +622,27 @@ mod tests {
         ] {
             let source = format!("{PY_SLEEP}  {comment}\n");
             assert_eq!(python(&source, true), [], "{comment}");
+        }
+    }
+
+    #[test]
+    fn noqa_suppresses_the_same_without_unused_suppression_reports() {
+        // Without AL001, comments are only read when a finding needs suppressing.
+        for comment in ["# noqa: AL201", "# NoQa: blocking-sleep", "# noqa"] {
+            let source = format!("{PY_SLEEP}  {comment}\n");
+            assert_eq!(python(&source, false), [], "{comment}");
+        }
+        let unrelated = format!("{PY_SLEEP}  # noqa: E501\n");
+        assert_eq!(python(&unrelated, false).len(), 1);
+    }
+
+    #[test]
+    fn noqa_is_found_in_any_case_and_anywhere() {
+        for text in ["noqa", "x  # NOQA", "# nOqA: AL201\n", "#noqa"] {
+            assert!(contains_noqa(text.as_bytes()), "{text}");
+        }
+        for text in ["", "qa", "no qa", "# noq", "quota", "nonqa"] {
+            assert!(!contains_noqa(text.as_bytes()), "{text}");
         }
     }
 
