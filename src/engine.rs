@@ -979,7 +979,7 @@ fn lint_source(
 }
 
 fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+    crate::paths::absolute(path).into_owned()
 }
 
 // ---------------------------------------------------------------------------------------

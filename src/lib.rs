@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod engine;
 pub mod output;
+pub mod paths;
 pub mod prefilter;
 pub mod python;
 pub mod registry;

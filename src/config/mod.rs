@@ -152,7 +152,7 @@ impl Configuration {
     /// configuration of the directory it is in. A broken configuration excludes
     /// nothing here: it is reported for the files it governs.
     pub fn is_excluded(&self, path: &Path) -> bool {
-        let path = absolute(path);
+        let path = crate::paths::absolute(path);
         let Some(parent) = path.parent() else {
             return false;
         };
@@ -341,5 +341,5 @@ fn apply_blocking_calls(settings: &mut Settings, options: &file::Options) {
 }
 
 fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+    crate::paths::absolute(path).into_owned()
 }

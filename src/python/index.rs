@@ -6,6 +6,7 @@
 //! classes with their methods, bases and attribute origins, and module-level imports
 //! for re-exports). It never holds ASTs.
 
+use super::names::dotted;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::path::Path;
@@ -397,20 +398,20 @@ impl SummaryBuilder {
     /// Qualifies a dotted expression using only module-level names: imports, then the
     /// module's own functions and classes.
     fn qualify(&self, expr: &Expr) -> Option<String> {
-        let dotted = dotted_name(expr)?;
-        let (head, rest) = match dotted.split_once('.') {
+        let name = dotted_name(expr)?;
+        let (head, rest) = match name.split_once('.') {
             Some((head, rest)) => (head, Some(rest)),
-            None => (dotted.as_str(), None),
+            None => (name.as_str(), None),
         };
         let base = if let Some(target) = self.imports.get(head) {
             target.clone()
         } else if self.classes.contains_key(head) || self.functions.contains_key(head) {
-            format!("{}.{head}", self.name)
+            dotted(&[&self.name, head])
         } else {
             head.to_string()
         };
         Some(match rest {
-            Some(rest) => format!("{base}.{rest}"),
+            Some(rest) => dotted(&[&base, rest]),
             None => base,
         })
     }
@@ -676,7 +677,7 @@ pub fn import_bindings(stmt: &Stmt, module: &str, is_package: bool) -> Vec<(Stri
                     let target = if base.is_empty() {
                         alias.name.to_string()
                     } else {
-                        format!("{base}.{}", alias.name)
+                        dotted(&[&base, &alias.name])
                     };
                     (local, target)
                 })
@@ -923,7 +924,7 @@ impl<'a> Modules<'a> {
         }
         let target = module.import(head)?;
         let target = match rest {
-            Some(rest) => format!("{target}.{rest}"),
+            Some(rest) => dotted(&[target, rest]),
             None => target.to_string(),
         };
         self.symbol_at_depth(&target, depth + 1)
@@ -991,7 +992,7 @@ impl<'a> Modules<'a> {
 /// was not yet known when qualified) is qualified against its module here.
 fn qualify_in(module: &ModuleSummary, base: &str) -> String {
     if !base.contains('.') && module.has_class(base) {
-        format!("{}.{base}", module.name())
+        dotted(&[module.name(), base])
     } else {
         base.to_string()
     }

@@ -10,6 +10,21 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+/// `parts` joined by dots (`shop.client.fetch`) into a string of exactly that size.
+/// Qualified names are built for every call and attribute the rules look at, and
+/// `format!` would grow each one a few times on the way.
+pub fn dotted(parts: &[&str]) -> String {
+    let length = parts.iter().map(|part| part.len()).sum::<usize>() + parts.len().saturating_sub(1);
+    let mut joined = String::with_capacity(length);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            joined.push('.');
+        }
+        joined.push_str(part);
+    }
+    joined
+}
+
 /// A string stored in a [`Strings`] arena: its byte range there. Eight bytes, where a
 /// `String` takes 24 plus an allocation of its own.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -154,6 +169,15 @@ impl<V> NameMap<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dotted_joins_parts_at_their_exact_size() {
+        let joined = dotted(&["shop", "client", "fetch"]);
+        assert_eq!(joined, "shop.client.fetch");
+        assert_eq!(joined.capacity(), joined.len());
+        assert_eq!(dotted(&["builtins"]), "builtins");
+        assert_eq!(dotted(&[]), "");
+    }
 
     #[test]
     fn interning_stores_each_distinct_string_once() {

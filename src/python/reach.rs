@@ -10,6 +10,7 @@
 //! that defines `async def fetch` (or, for asyncio's coroutine names, one that
 //! mentions `asyncio`). A file whose imports reach no such module is not parsed.
 
+use super::names::dotted;
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -425,7 +426,7 @@ impl ReachGraph {
             bound = true;
             let target = match imported.base.is_empty() {
                 true => imported.name.clone(),
-                false => format!("{}.{}", imported.base, imported.name),
+                false => dotted(&[&imported.base, &imported.name]),
             };
             reached |= self.along(&target, parts, name)
                 || self.reaches(self.module_node(&imported.base), name, CallForm::Attribute);
@@ -441,7 +442,7 @@ impl ReachGraph {
         let mut current = module.to_string();
         let mut attributes = parts.len();
         for part in parts {
-            let below = format!("{current}.{part}");
+            let below = dotted(&[&current, part]);
             if self.tree_node(&below).is_none() {
                 break;
             }

@@ -3,6 +3,7 @@
 //! Text in strings and comments is scanned too; a spurious import only lets one more
 //! file be parsed, it never hides a finding.
 
+use super::names::dotted;
 use memchr::memmem;
 
 use super::outline::Outline;
@@ -194,7 +195,7 @@ fn from_import_names(bytes: &[u8], from: usize, base: &str, imports: &mut Import
         }
         let target = match base.is_empty() {
             true => name.to_string(),
-            false => format!("{base}.{name}"),
+            false => dotted(&[base, &name]),
         };
         imports.reaches.push(Reach::Tree(target));
         imports.names.push(ImportedName {

@@ -5,6 +5,7 @@
 //! callee?" (`time.sleep` for `t.sleep` after `import time as t`) or "what produced
 //! this value?" (`threading.Lock` for `self._lock`).
 
+use super::names::dotted;
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 
@@ -88,11 +89,11 @@ pub struct Semantic<'a> {
 const MAX_QUALIFIED_LEN: usize = 512;
 
 /// `parent.child`, or `parent` itself once it is [`MAX_QUALIFIED_LEN`] long.
-fn nested_name(parent: &str, child: impl std::fmt::Display) -> String {
+fn nested_name(parent: &str, child: &str) -> String {
     if parent.len() >= MAX_QUALIFIED_LEN {
         parent.to_string()
     } else {
-        format!("{parent}.{child}")
+        dotted(&[parent, child])
     }
 }
 
@@ -125,7 +126,7 @@ impl<'a> Semantic<'a> {
         let parent = self.current();
         let qualified = match parent.kind {
             ScopeKind::Class(_) => nested_name(&parent.qualified, &def.name),
-            _ => nested_name(&parent.qualified, format_args!("{}.<locals>", def.name)),
+            _ => nested_name(&parent.qualified, &dotted(&[&def.name, "<locals>"])),
         };
         let enclosing_class = match parent.kind {
             ScopeKind::Class(_) if !has_decorator(def, "staticmethod") => {
@@ -358,13 +359,13 @@ impl<'a> Semantic<'a> {
                 | Some(Binding::Class(qualified))
                 | Some(Binding::Import(qualified)) => Some(qualified.clone()),
                 Some(_) => None,
-                None => Some(format!("builtins.{}", name.id)),
+                None => Some(dotted(&["builtins", &name.id])),
             },
             Expr::Attribute(attr) => {
                 let base = self
                     .symbolic_name(&attr.value)
                     .or_else(|| self.origin_at_depth(&attr.value, depth + 1))?;
-                Some(format!("{base}.{}", attr.attr))
+                Some(dotted(&[&base, &attr.attr]))
             }
             _ => None,
         }
@@ -380,11 +381,7 @@ impl<'a> Semantic<'a> {
                 | Binding::Import(qualified) => Some(qualified.clone()),
                 _ => None,
             },
-            Expr::Attribute(attr) => Some(format!(
-                "{}.{}",
-                self.symbolic_name(&attr.value)?,
-                attr.attr
-            )),
+            Expr::Attribute(attr) => Some(dotted(&[&self.symbolic_name(&attr.value)?, &attr.attr])),
             _ => None,
         }
     }
