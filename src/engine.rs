@@ -470,8 +470,12 @@ fn scan_python(source: &str, path: &Path, names: PythonNames, targets: &GraphTar
     } = names;
     if !python::worth_indexing(source, path) {
         // Only its renames matter: they name coroutines in its own calls.
-        let mut imports = python::scan::imports(source, &module, None);
-        imports.names.retain(|imported| imported.alias.is_some());
+        let renames_only = python::scan::Wanted {
+            reach: &|_| false,
+            plain_names: false,
+            modules: false,
+        };
+        let mut imports = python::scan::imports_wanted(source, &module, None, renames_only);
         imports.names.shrink_to_fit();
         return Scan::Python {
             module,
@@ -489,14 +493,17 @@ fn scan_python(source: &str, path: &Path, names: PythonNames, targets: &GraphTar
     // of blocking methods) and the renames. A whole project's worth of import lists
     // is the scan's largest allocation, and most of it reaches no module (`from
     // .const import DOMAIN` reaches `<package>.const.DOMAIN`).
-    let found = python::scan::imports(source, &module, Some(&outline));
+    let wanted = python::scan::Wanted {
+        reach: &|target| targets.keeps(target),
+        plain_names: false,
+        modules: false,
+    };
+    let found = python::scan::imports_wanted(source, &module, Some(&outline), wanted);
     let mut reaches = found.reaches;
-    reaches.retain(|reach| targets.keeps(reach.target()));
     reaches.sort_unstable();
     reaches.dedup();
     reaches.shrink_to_fit();
     let mut names = found.names;
-    names.retain(|imported| imported.alias.is_some());
     names.shrink_to_fit();
     Scan::Python {
         mentions_asyncio: memchr::memmem::find(source.as_bytes(), b"asyncio").is_some(),
@@ -739,11 +746,21 @@ impl Skipping {
             Verdict::Skip => false,
             Verdict::Lint => true,
             Verdict::LintIfReached(calls) => {
-                let imports = python::scan::imports(source, module, None);
+                let imports = self.imports(source, module);
                 self.reach.may_reach_any(source, &imports, &calls)
             }
             Verdict::AsyncCode(calls) => self.async_code_may_report(source, module, &calls),
         }
+    }
+
+    /// A module's imports, with only the reaches the graph knows: the others lead
+    /// nowhere.
+    fn imports(&self, source: &str, module: &ModuleName) -> python::scan::Imports {
+        let wanted = python::scan::Wanted {
+            reach: &|target| self.reach.knows(target),
+            ..python::scan::Wanted::ALL
+        };
+        python::scan::imports_wanted(source, module, None, wanted)
     }
 
     /// For Python with async words: can one of its `calls` reach a coroutine, or
@@ -759,7 +776,7 @@ impl Skipping {
         {
             return true;
         }
-        let imports = python::scan::imports(source, module, None);
+        let imports = self.imports(source, module);
         if self.reach.may_reach_any(source, &imports, calls) {
             return true;
         }

@@ -21,10 +21,12 @@ fn is_clean_absolute(path: &Path) -> bool {
         return false;
     }
     let bytes = path.as_os_str().as_encoded_bytes();
+    let after_slash = |slash: usize| bytes.get(slash + 1..).unwrap_or_default();
     bytes.first() == Some(&b'/')
-        && !bytes.windows(2).any(|pair| pair == b"//")
-        && !bytes.windows(3).any(|triple| triple == b"/./")
-        && !bytes.ends_with(b"/.")
+        && memchr::memchr_iter(b'/', bytes).all(|slash| {
+            let after = after_slash(slash);
+            !(after.starts_with(b"/") || after == b"." || after.starts_with(b"./"))
+        })
 }
 
 #[cfg(test)]

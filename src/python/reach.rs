@@ -315,6 +315,12 @@ impl ReachGraph {
         })
     }
 
+    /// Has the graph a node for this dotted name? An import of any other name
+    /// reaches nothing it can tell of.
+    pub fn knows(&self, target: &str) -> bool {
+        self.nodes.contains_key(target)
+    }
+
     fn node_of(&self, reach: &Reach) -> Option<NodeId> {
         match reach {
             Reach::Module(name) => self.module_node(name),

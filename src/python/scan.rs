@@ -3,7 +3,6 @@
 //! Text in strings and comments is scanned too; a spurious import only lets one more
 //! file be parsed, it never hides a finding.
 
-use super::names::dotted;
 use memchr::memmem;
 
 use super::outline::Outline;
@@ -67,12 +66,45 @@ impl Imports {
     }
 }
 
+/// Which parts of a module's imports a caller keeps: the rest is never built. The
+/// scan pass of a large project keeps a small part of them, and the lint pass only
+/// the reaches the prefilter's graph knows.
+#[derive(Clone, Copy)]
+pub struct Wanted<'k> {
+    /// Keeps a reach if this says so of its target.
+    pub reach: &'k dyn Fn(&str) -> bool,
+    /// Names imported without an alias (`from m import x`; renames are always kept).
+    pub plain_names: bool,
+    /// What each `import m` binds ([`Imports::modules`]).
+    pub modules: bool,
+}
+
+impl Wanted<'_> {
+    /// Everything.
+    pub const ALL: Wanted<'static> = Wanted {
+        reach: &|_| true,
+        plain_names: true,
+        modules: true,
+    };
+}
+
 /// Scans a module's text for its import statements (at any depth, relative ones
 /// resolved against `module`). With an outline of the module, imports in strings and
 /// comments are left out.
 pub fn imports(source: &str, module: &ModuleName, outline: Option<&Outline>) -> Imports {
+    imports_wanted(source, module, outline, Wanted::ALL)
+}
+
+/// [`imports`], building only what `wanted` keeps.
+pub fn imports_wanted(
+    source: &str,
+    module: &ModuleName,
+    outline: Option<&Outline>,
+    wanted: Wanted,
+) -> Imports {
     let bytes = source.as_bytes();
     let mut imports = Imports::default();
+    let mut target = String::new();
     for at in memmem::find_iter(bytes, b"import") {
         if outline.is_some_and(|outline| outline.in_non_code(at)) {
             continue;
@@ -84,13 +116,17 @@ pub fn imports(source: &str, module: &ModuleName, outline: Option<&Outline>) -> 
             continue;
         }
         match statement_kind(bytes, at) {
-            Some(Statement::Import) => import_names(bytes, end, &mut imports),
+            Some(Statement::Import) => import_names(bytes, end, &mut imports, wanted),
             Some(Statement::From { level, named }) => {
                 let named = std::str::from_utf8(named).ok().filter(|n| !n.is_empty());
                 if let Some(base) =
                     absolute_import_base(level, named, &module.dotted, module.is_package)
                 {
-                    from_import_names(bytes, end, &base, &mut imports);
+                    let found = FromImport {
+                        base: &base,
+                        wanted,
+                    };
+                    found.names(bytes, end, &mut imports, &mut target);
                 }
             }
             None => {}
@@ -169,46 +205,67 @@ pub fn absolute_import_base(
 
 /// `import a.b.c` binds `a` (the whole package is reached); `import a.b as x`
 /// binds `a.b`.
-fn import_names(bytes: &[u8], from: usize, imports: &mut Imports) {
-    for (name, alias) in imported_names(bytes, from) {
-        let (bound, reached) = match alias {
-            Some(alias) => (alias, name),
-            None => {
-                let head = name.split('.').next().unwrap_or(&name).to_string();
-                (head.clone(), head)
-            }
+fn import_names(bytes: &[u8], from: usize, imports: &mut Imports, wanted: Wanted) {
+    each_imported_name(bytes, from, |name, alias| {
+        let reached = match alias {
+            Some(_) => name,
+            None => name.split('.').next().unwrap_or(name),
         };
-        imports.reaches.push(Reach::Tree(reached.clone()));
-        imports.modules.push((bound, reached));
-    }
+        if (wanted.reach)(reached) {
+            imports.reaches.push(Reach::Tree(reached.to_string()));
+        }
+        if wanted.modules {
+            let bound = alias.unwrap_or(reached);
+            imports
+                .modules
+                .push((bound.to_string(), reached.to_string()));
+        }
+    });
 }
 
-/// `from base import x as y, z` reaches `base` itself and `base.x`, `base.z` (which
-/// may be modules).
-fn from_import_names(bytes: &[u8], from: usize, base: &str, imports: &mut Imports) {
-    if !base.is_empty() {
-        imports.reaches.push(Reach::Module(base.to_string()));
-    }
-    for (name, alias) in imported_names(bytes, from) {
-        if name == "*" {
-            continue;
+/// One `from base import ...` statement.
+struct FromImport<'a> {
+    base: &'a str,
+    wanted: Wanted<'a>,
+}
+
+impl FromImport<'_> {
+    /// `from base import x as y, z` reaches `base` itself and `base.x`, `base.z`
+    /// (which may be modules). `target` is scratch space for the names reached.
+    fn names(&self, bytes: &[u8], from: usize, imports: &mut Imports, target: &mut String) {
+        let base = self.base;
+        if !base.is_empty() && (self.wanted.reach)(base) {
+            imports.reaches.push(Reach::Module(base.to_string()));
         }
-        let target = match base.is_empty() {
-            true => name.to_string(),
-            false => dotted(&[base, &name]),
-        };
-        imports.reaches.push(Reach::Tree(target));
-        imports.names.push(ImportedName {
-            base: base.to_string(),
-            name,
-            alias,
+        each_imported_name(bytes, from, |name, alias| {
+            if name == "*" {
+                return;
+            }
+            target.clear();
+            if !base.is_empty() {
+                target.push_str(base);
+                target.push('.');
+            }
+            target.push_str(name);
+            if (self.wanted.reach)(target) {
+                imports
+                    .reaches
+                    .push(Reach::Tree(target.as_str().to_string()));
+            }
+            if alias.is_some() || self.wanted.plain_names {
+                imports.names.push(ImportedName {
+                    base: base.to_string(),
+                    name: name.to_string(),
+                    alias: alias.map(str::to_string),
+                });
+            }
         });
     }
 }
 
-/// The `name [as alias]` items after an `import` keyword: up to the end of the
-/// logical line, or the closing parenthesis of a parenthesized list.
-fn imported_names(bytes: &[u8], from: usize) -> Vec<(String, Option<String>)> {
+/// Calls `found` with each `name [as alias]` item after an `import` keyword: up to
+/// the end of the logical line, or the closing parenthesis of a parenthesized list.
+fn each_imported_name(bytes: &[u8], from: usize, mut found: impl FnMut(&str, Option<&str>)) {
     let start = skip_spaces(bytes, from);
     let parenthesized = bytes.get(start) == Some(&b'(');
     let items_start = start + usize::from(parenthesized);
@@ -227,25 +284,26 @@ fn imported_names(bytes: &[u8], from: usize) -> Vec<(String, Option<String>)> {
         end += 1;
     }
     let Ok(items) = std::str::from_utf8(&bytes[items_start..end]) else {
-        return Vec::new();
+        return;
     };
-    without_comments(items)
-        .split(',')
-        .filter_map(|item| {
-            let mut words = item
-                .split(|c: char| c.is_whitespace() || c == '\\')
-                .filter(|word| !word.is_empty());
-            let name = words.next()?;
-            let alias = match words.next() {
-                Some("as") => words.next(),
-                _ => None,
-            };
-            let dotted = name
-                .bytes()
-                .all(|b| is_identifier_byte(b) || b == b'.' || b == b'*');
-            dotted.then(|| (name.to_string(), alias.map(str::to_string)))
-        })
-        .collect()
+    for item in without_comments(items).split(',') {
+        let mut words = item
+            .split(|c: char| c.is_whitespace() || c == '\\')
+            .filter(|word| !word.is_empty());
+        let Some(name) = words.next() else {
+            continue;
+        };
+        let alias = match words.next() {
+            Some("as") => words.next(),
+            _ => None,
+        };
+        let dotted = name
+            .bytes()
+            .all(|b| is_identifier_byte(b) || b == b'.' || b == b'*');
+        if dotted {
+            found(name, alias);
+        }
+    }
 }
 
 /// The lines of a parenthesized import list without their `# comments`.
@@ -298,6 +356,30 @@ mod tests {
 
     fn reaches(source: &str, module: &ModuleName) -> Vec<Reach> {
         imports(source, module, None).reaches
+    }
+
+    #[test]
+    fn builds_only_the_wanted_parts() {
+        let source = "import os, shop.client as c\nfrom shop.api import fetch, get as load\n";
+        let all = imports(source, &module("app", false), None);
+        let wanted = Wanted {
+            reach: &|target| target.starts_with("shop"),
+            plain_names: false,
+            modules: false,
+        };
+        let some = imports_wanted(source, &module("app", false), None, wanted);
+        let kept: Vec<Reach> = (all.reaches.iter())
+            .filter(|reach| reach.target().starts_with("shop"))
+            .cloned()
+            .collect();
+        assert_eq!(some.reaches, kept);
+        assert_eq!(kept.len(), 4, "{kept:?}");
+        let renames: Vec<(&str, &str)> = some.renames().collect();
+        assert_eq!(renames, [("get", "load")]);
+        assert_eq!(some.names.len(), 1);
+        assert!(some.modules.is_empty());
+        assert_eq!(all.names.len(), 2);
+        assert_eq!(all.modules.len(), 2);
     }
 
     #[test]
