@@ -174,15 +174,7 @@ impl<'b> Stops<'b> {
 /// The bracket depth after `text`, starting from `depth`; a closing bracket at depth
 /// zero leaves it at zero.
 fn depth_after(depth: usize, text: &[u8]) -> usize {
-    // `(` and `)` are 0x28 and 0x29, `[` `]` 0x5b 0x5d, `{` `}` 0x7b 0x7d: these
-    // branch-free sums vectorize.
-    let count = |x: u8, y: u8, z: u8| {
-        text.iter()
-            .map(|&b| u32::from(b == x) + u32::from(b == y) + u32::from(b == z))
-            .sum::<u32>() as usize
-    };
-    let closes = count(b')', b']', b'}');
-    let opens = count(b'(', b'[', b'{');
+    let (opens, closes) = count_brackets(text);
     if closes <= depth {
         // No prefix can close more than is open: counting in bulk is exact.
         return depth + opens - closes;
@@ -192,6 +184,24 @@ fn depth_after(depth: usize, text: &[u8]) -> usize {
         b')' | b']' | b'}' => depth.saturating_sub(1),
         _ => depth,
     })
+}
+
+/// How many opening and closing brackets `text` holds.
+fn count_brackets(text: &[u8]) -> (usize, usize) {
+    // `(` and `)` are 0x28 and 0x29, `[` `]` 0x5b 0x5d, `{` `}` 0x7b 0x7d. Byte-wide
+    // branch-free sums vectorize with 32 lanes; a byte counts at most once, so a
+    // chunk of 255 cannot overflow its counters.
+    let (mut opens, mut closes) = (0, 0);
+    for chunk in text.chunks(255) {
+        let (open, close) = chunk.iter().fold((0u8, 0u8), |(open, close), &b| {
+            let is_open = u8::from(b == b'(') | u8::from(b == b'[') | u8::from(b == b'{');
+            let is_close = u8::from(b == b')') | u8::from(b == b']') | u8::from(b == b'}');
+            (open.wrapping_add(is_open), close.wrapping_add(is_close))
+        });
+        opens += usize::from(open);
+        closes += usize::from(close);
+    }
+    (opens, closes)
 }
 
 /// Only where a module's strings and comments are: [`outline`]'s `non_code` without
@@ -376,6 +386,16 @@ mod tests {
         assert!(found.in_non_code(at("import os")));
         assert!(!found.in_non_code(at("import sys")));
         assert!(!found.in_non_code(at("y =")));
+    }
+
+    #[test]
+    fn bracket_depth_counts_long_runs_and_stops_at_zero() {
+        assert_eq!(depth_after(0, &[b'('; 1000]), 1000);
+        assert_eq!(depth_after(1000, &[b']'; 600]), 400);
+        assert_eq!(count_brackets(&b"f(a[1], {2: (3)})".repeat(40)), (160, 160));
+        // A closing bracket at depth zero is ignored, not carried as a debt.
+        assert_eq!(depth_after(2, b")))("), 1);
+        assert_eq!(depth_after(0, b"x = 1"), 0);
     }
 
     #[test]
