@@ -22,6 +22,11 @@ pub const MAX_NESTING: usize = 12_000;
 /// level without a bracket: `not not x`, `a + b + c` (a left-deep tree), `x.a.b`,
 /// `lambda: lambda: x`, `a if b else c if d else e`.
 pub fn too_deep(tokens: &[Token]) -> Option<TextRange> {
+    // A token adds at most one level (see [`Depth::step`]): a module of fewer tokens
+    // than the limit cannot nest past it.
+    if tokens.len() <= MAX_NESTING {
+        return None;
+    }
     let mut depth = Depth::default();
     for token in tokens {
         if depth.step(token.kind()) > MAX_NESTING {
@@ -51,7 +56,9 @@ struct Depth {
 }
 
 impl Depth {
-    /// Takes one token into account and returns the depth at it.
+    /// Takes one token into account and returns the depth at it, at most one more
+    /// than at the token before: a bracket moves the run into the base and adds one,
+    /// an indent or an operator adds one.
     fn step(&mut self, kind: TokenKind) -> usize {
         match kind {
             TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => {
@@ -148,6 +155,27 @@ mod tests {
         assert_eq!(depth_of(&format!("x = {comparisons}\n")), 0);
         let conditions = vec!["a"; 50_000].join(" and ");
         assert_eq!(depth_of(&format!("x = y = {conditions}\n")), 0);
+    }
+
+    #[test]
+    fn a_token_adds_at_most_one_level() {
+        // What lets a module of fewer tokens than the limit skip the count.
+        let sources = [
+            "x = ((((1))))\n",
+            "def f():\n    if a:\n        return [{(not not x.a.b)}]\n",
+            "y = lambda: lambda: a if b else c if d else -e ** f\n",
+            "class C:\n    z = f(g(h[i]))(j)[k]\n",
+        ];
+        for source in sources {
+            let parsed = ruff_python_parser::parse_module(source).unwrap();
+            let mut depth = Depth::default();
+            let mut before = 0;
+            for token in parsed.tokens().iter() {
+                let now = depth.step(token.kind());
+                assert!(now <= before + 1, "{source:?} at {token:?}");
+                before = now;
+            }
+        }
     }
 
     #[test]
