@@ -12,7 +12,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 ///   on homeassistant, for no measurable CPU time.
 /// - Freed pages go back to the system after 100 ms instead of 10 s: a run lasts
 ///   about a second, so they were never returned, and the syntax trees of the files
-///   linted earlier kept 0.5 MB of the peak on homeassistant. (At 0 ms the returns
+///   linted earlier kept about 1 MB of the peak on homeassistant. (At 0 ms the returns
 ///   cost more system time than the run's reads.)
 #[export_name = "_rjem_malloc_conf"]
 static JEMALLOC_OPTIONS: &[u8; 29] = b"narenas:1,dirty_decay_ms:100\0";
