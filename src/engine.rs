@@ -12,6 +12,7 @@ use rustc_hash::FxHashSet;
 use crate::config::{ConfigError, Configuration, CONFIG_FILE_NAMES};
 use crate::diagnostic::{Diagnostic, Located};
 use crate::discover::{discover, Discovered, Language, SourceFile, WalkError};
+use crate::paths::absolute;
 use crate::prefilter::{Prefilter, Verdict};
 use crate::python::index::{ModuleSummary, ProjectIndex};
 use crate::python::reach::{IndexedModule, NameCall, ReachGraph};
@@ -995,10 +996,6 @@ fn lint_source(
     })
 }
 
-fn absolute(path: &Path) -> PathBuf {
-    crate::paths::absolute(path).into_owned()
-}
-
 // ---------------------------------------------------------------------------------------
 // Named files: standard input, `--force-exclude`, and the rest of their project
 // ---------------------------------------------------------------------------------------
@@ -1074,7 +1071,10 @@ fn project_context(files: &mut [SourceFile], configuration: &Configuration) -> V
     if roots.is_empty() {
         return Vec::new();
     }
-    let linted: HashSet<PathBuf> = files.iter().map(|file| absolute(&file.path)).collect();
+    let linted: HashSet<PathBuf> = files
+        .iter()
+        .map(|file| absolute(&file.path).into_owned())
+        .collect();
     let roots: Vec<PathBuf> = roots.into_iter().collect();
     discover(&roots, configuration.exclusion())
         .files
@@ -1156,7 +1156,7 @@ pub fn index_files(roots: &[PathBuf], configuration: &Configuration) -> Vec<(Pat
             .into_par_iter()
             .filter_map(|file| {
                 let source = read(&file.path).ok()?;
-                let path = absolute(&file.path);
+                let path = absolute(&file.path).into_owned();
                 let root = file.root.as_deref().map(absolute);
                 match index_entry(&path, root.as_deref(), &source)? {
                     IndexEntry::Nothing => None,

@@ -18,6 +18,7 @@ pub use file::ConfigError;
 pub use pattern::PathPatterns;
 
 use crate::discover::{Exclude, SourceFile, DEFAULT_EXCLUDES};
+use crate::paths::absolute;
 use crate::registry::RuleSelector;
 use crate::settings::{RuleSelection, Settings};
 use file::ConfigFile;
@@ -152,7 +153,7 @@ impl Configuration {
     /// configuration of the directory it is in. A broken configuration excludes
     /// nothing here: it is reported for the files it governs.
     pub fn is_excluded(&self, path: &Path) -> bool {
-        let path = crate::paths::absolute(path);
+        let path = absolute(path);
         let Some(parent) = path.parent() else {
             return false;
         };
@@ -338,8 +339,4 @@ fn apply_blocking_calls(settings: &mut Settings, options: &file::Options) {
         Arc::make_mut(&mut settings.blocking_python).allow(allowed);
         Arc::make_mut(&mut settings.blocking_rust).allow(allowed);
     }
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    crate::paths::absolute(path).into_owned()
 }
