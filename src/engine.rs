@@ -16,7 +16,7 @@ use crate::paths::absolute;
 use crate::prefilter::{Prefilter, Verdict};
 use crate::python::index::{ModuleSummary, ProjectIndex};
 use crate::python::reach::{IndexedModule, NameCall, ReachGraph};
-use crate::python::rule_words::RuleWords;
+use crate::python::rule_words::{ClassId, RuleWords};
 use crate::python::{self, ModuleName};
 use crate::registry::Rule;
 use crate::rust::index::{CrateIndex, FileSummary};
@@ -167,6 +167,8 @@ enum Scan {
         imports: python::scan::Imports,
         /// For an indexed module: does it mention asyncio?
         mentions_asyncio: bool,
+        /// For an indexed module: the classes of blocking methods it can hand out.
+        method_classes: Box<[ClassId]>,
     },
     Rust {
         summary: Option<FileSummary>,
@@ -399,8 +401,10 @@ struct GraphTargets {
     /// those of the indexed modules among them).
     importable: FxHashSet<String>,
     /// The packages of blocking methods (`requests`): a file's imports are followed
-    /// to the modules that import them ([`ReachGraph::package_may_reach`]).
+    /// to the modules that import them ([`ReachGraph::class_may_reach`]).
     method_packages: FxHashSet<String>,
+    /// The classes of blocking methods, by [`ClassId`]: package and name.
+    method_classes: Vec<(String, String)>,
 }
 
 impl GraphTargets {
@@ -419,10 +423,48 @@ impl GraphTargets {
                 }
             }
         }
+        let method_classes: Vec<(String, String)> = rule_words
+            .method_classes()
+            .map(|(package, name)| (package.to_string(), name.to_string()))
+            .collect();
         GraphTargets {
             importable,
-            method_packages: rule_words.method_packages().map(str::to_string).collect(),
+            method_packages: method_classes
+                .iter()
+                .map(|(package, _)| package.clone())
+                .collect(),
+            method_classes,
         }
+    }
+
+    /// The classes of blocking methods whose instances a module can hand out to
+    /// another through its summary: it is in the class's package, or it imports the
+    /// package and writes the class's name (which the qualified name of an
+    /// attribute's or a return's type needs, outside the package). `names` are the
+    /// module's names in the index, under which its relative imports are resolved.
+    fn method_classes_made(
+        &self,
+        source: &str,
+        names: &[String],
+        reaches: &[python::scan::Reach],
+    ) -> Box<[ClassId]> {
+        fn top_package(name: &str) -> &str {
+            name.split('.').next().unwrap_or(name)
+        }
+        let in_package = |package: &str| names.iter().any(|name| top_package(name) == package);
+        let imports_package = |package: &str| {
+            reaches
+                .iter()
+                .any(|reach| top_package(reach.target()) == package)
+        };
+        (self.method_classes.iter().enumerate())
+            .filter(|(_, (package, name))| {
+                in_package(package)
+                    || (imports_package(package)
+                        && memchr::memmem::find(source.as_bytes(), name.as_bytes()).is_some())
+            })
+            .map(|(class, _)| class)
+            .collect()
     }
 
     fn keeps(&self, target: &str) -> bool {
@@ -475,12 +517,14 @@ fn scan_python(source: &str, path: &Path, names: PythonNames, targets: &GraphTar
             reach: &|_| false,
             plain_names: false,
             modules: false,
+            nested_reaches: false,
         };
         let mut imports = python::scan::imports_wanted(source, &module, None, renames_only);
         imports.names.shrink_to_fit();
         return Scan::Python {
             module,
             mentions_asyncio: false,
+            method_classes: Box::new([]),
             indexed_as: Vec::new(),
             coroutines: python::outline::coroutines(source),
             imports: python::scan::Imports {
@@ -494,10 +538,13 @@ fn scan_python(source: &str, path: &Path, names: PythonNames, targets: &GraphTar
     // of blocking methods) and the renames. A whole project's worth of import lists
     // is the scan's largest allocation, and most of it reaches no module (`from
     // .const import DOMAIN` reaches `<package>.const.DOMAIN`).
+    // Only module-level imports lead another module's lookups on: the summary
+    // qualifies names through them alone.
     let wanted = python::scan::Wanted {
         reach: &|target| targets.keeps(target),
         plain_names: false,
         modules: false,
+        nested_reaches: false,
     };
     let found = python::scan::imports_wanted(source, &module, Some(&outline), wanted);
     let mut reaches = found.reaches;
@@ -508,6 +555,7 @@ fn scan_python(source: &str, path: &Path, names: PythonNames, targets: &GraphTar
     names.shrink_to_fit();
     Scan::Python {
         mentions_asyncio: memchr::memmem::find(source.as_bytes(), b"asyncio").is_some(),
+        method_classes: targets.method_classes_made(source, &importable_as, &reaches),
         indexed_as: importable_as,
         imports: python::scan::Imports {
             reaches,
@@ -700,16 +748,19 @@ fn python_reach_graph(
                 coroutines,
                 imports,
                 mentions_asyncio,
+                method_classes,
                 ..
             } => {
                 let coroutines = std::mem::take(coroutines);
                 let imports = std::mem::take(imports);
+                let method_classes = std::mem::take(method_classes);
                 let names: &Vec<String> = indexed_as;
                 (prefilter && !names.is_empty()).then(|| IndexedModule {
                     names: names.iter().map(String::as_str).collect(),
                     coroutines,
                     imports,
                     mentions_asyncio: *mentions_asyncio,
+                    method_classes,
                 })
             }
             _ => None,
@@ -783,10 +834,20 @@ impl Skipping {
         }
         let needs = self.prefilter.rule_words_need(source);
         needs.parse
-            || needs
-                .reached_packages
-                .iter()
-                .any(|package| self.reach.package_may_reach(&imports, package))
+            || needs.reached_classes.iter().any(|&class| {
+                self.in_package_of(module, class) || self.reach.class_may_reach(&imports, class)
+            })
+    }
+
+    /// Is the module in the package of a class of blocking methods? Relative imports
+    /// there qualify names the module does not write (`from . import Session` in
+    /// `requests/__init__.py`).
+    fn in_package_of(&self, module: &ModuleName, class: ClassId) -> bool {
+        let package = self
+            .prefilter
+            .method_class(class)
+            .map(|(package, _)| package);
+        package.is_none_or(|package| module.dotted.split('.').next() == Some(package))
     }
 }
 

@@ -128,6 +128,12 @@ impl Prefilter {
         }
     }
 
+    /// The package and name of a class of blocking methods
+    /// ([`RuleWords::method_classes`]).
+    pub fn method_class(&self, class: crate::python::rule_words::ClassId) -> Option<(&str, &str)> {
+        self.python_rule_words.as_ref()?.method_classes().nth(class)
+    }
+
     /// What the rule words of a Python file with async code call for (every file
     /// needs parsing when the prefilter has no rule words).
     pub fn rule_words_need(&self, source: &str) -> Needs {

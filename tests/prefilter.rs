@@ -323,3 +323,101 @@ fn a_method_call_on_a_value_made_outside_the_project_is_not_parsed() {
     assert_exit(&output, 1);
     assert!(stdout(&output).contains("AL000"), "{}", stdout(&output));
 }
+
+/// Whether `file` of `dir` is parsed: it ends in a syntax error, which only a parse
+/// reports. The error is reported without the prefilter either way.
+fn is_parsed(dir: &Path, file: &str) -> bool {
+    let concise = ["check", "--isolated", "--format", "concise"];
+    let unfiltered = stdout(&asynclint(
+        dir,
+        &[&concise[..], &["--no-prefilter", "."]].concat(),
+    ));
+    assert!(
+        unfiltered
+            .lines()
+            .any(|line| line.starts_with(file) && line.contains("AL000")),
+        "{file} must end in a syntax error: {unfiltered}"
+    );
+    let filtered = stdout(&asynclint(dir, &[&concise[..], &["."]].concat()));
+    filtered
+        .lines()
+        .any(|line| line.starts_with(file) && line.contains("AL000"))
+}
+
+#[test]
+fn imports_inside_functions_lead_other_modules_on_only_as_written() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "lib.py", "async def fetch():\n    return 1\n");
+    // All are indexed (they have an `async def`). A summary qualifies names through
+    // module-level imports only, `if` blocks included, and keeps other dotted names
+    // as written: `lib.Client` after an `import lib` in a body is still `lib.Client`.
+    let indexed = "async def helper():\n    pass\n\n";
+    write(
+        dir.path(),
+        "lazy.py",
+        format!(
+            "{indexed}def load():\n    from lib import fetch\n    import lib as l\n    return fetch, l\n\nclass Loader:\n    from lib import fetch\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "lazy_plain.py",
+        format!("{indexed}def load():\n    import lib\n    return lib.fetch\n"),
+    );
+    write(
+        dir.path(),
+        "guarded.py",
+        format!("{indexed}if True:\n    from lib import fetch\n"),
+    );
+    let broken = "\n\ndef main(x):\n    x.fetch()\n\ndef broken(:\n";
+    for module in ["lazy", "lazy_plain", "guarded"] {
+        write(
+            dir.path(),
+            &format!("via_{module}.py"),
+            format!("import {module}{broken}"),
+        );
+    }
+    assert!(!is_parsed(dir.path(), "via_lazy.py"));
+    assert!(is_parsed(dir.path(), "via_lazy_plain.py"));
+    assert!(is_parsed(dir.path(), "via_guarded.py"));
+}
+
+#[test]
+fn a_blocking_method_is_followed_only_to_modules_that_name_its_class() {
+    let dir = TempDir::new().unwrap();
+    // Imports `requests` but never names `Session`: nothing it hands out can be one.
+    write(
+        dir.path(),
+        "plain.py",
+        "import requests\n\nasync def ping():\n    requests.head('http://x')\n",
+    );
+    write(
+        dir.path(),
+        "named.py",
+        "import requests\n\nclass Base:\n    session: requests.Session\n\n    async def close(self):\n        pass\n",
+    );
+    let broken = "\n\nasync def f(client, url):\n    client.get(url)\n\ndef broken(:\n";
+    write(dir.path(), "via_plain.py", format!("import plain{broken}"));
+    write(dir.path(), "via_named.py", format!("import named{broken}"));
+    assert!(!is_parsed(dir.path(), "via_plain.py"));
+    assert!(is_parsed(dir.path(), "via_named.py"));
+}
+
+#[test]
+fn a_blocking_method_inside_its_own_package_is_found() {
+    let dir = TempDir::new().unwrap();
+    // Relative imports qualify `Session` as `requests.sessions.Session` without the
+    // module writing `requests`.
+    write(dir.path(), "requests/__init__.py", "");
+    write(
+        dir.path(),
+        "requests/sessions.py",
+        "class Session:\n    def get(self, url):\n        pass\n",
+    );
+    write(
+        dir.path(),
+        "requests/client.py",
+        "from .sessions import Session\n\nasync def f(url):\n    s = Session()\n    s.get(url)\n",
+    );
+    assert_found_both_ways(dir.path(), &["requests/client.py:5:5: AL202"]);
+}

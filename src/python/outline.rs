@@ -45,12 +45,22 @@ pub struct Outline {
     pub coroutines: Coroutines,
     /// The byte ranges of strings and comments, in order.
     pub non_code: Vec<(usize, usize)>,
+    /// Where the `import` and `from` statements that open a line inside a function
+    /// or class body start, in order. A module's summary qualifies names through its
+    /// module-level imports only.
+    pub nested_imports: Vec<usize>,
 }
 
 impl Outline {
     /// Does the byte at `offset` lie in a string or a comment?
     pub fn in_non_code(&self, offset: usize) -> bool {
         non_code_around(&self.non_code, offset).is_some()
+    }
+
+    /// Does an `import` or `from` statement starting at `offset` sit in a function
+    /// or class body?
+    pub fn is_nested_import(&self, offset: usize) -> bool {
+        self.nested_imports.binary_search(&offset).is_ok()
     }
 }
 
@@ -74,6 +84,7 @@ pub fn outline(source: &str) -> Outline {
     let bytes = source.as_bytes();
     let mut found = Coroutines::default();
     let mut non_code = Vec::new();
+    let mut nested_imports = Vec::new();
     let mut blocks: Vec<(usize, Block)> = Vec::new();
     let mut depth = 0usize;
     let mut at = 0;
@@ -94,6 +105,11 @@ pub fn outline(source: &str) -> Outline {
                     .is_some_and(|&(block_indent, _)| block_indent >= indent)
                 {
                     blocks.pop();
+                }
+                if enclosing(&blocks).is_some()
+                    && matches!(word_at(bytes, at), Some(b"import" | b"from"))
+                {
+                    nested_imports.push(at);
                 }
                 if let Some(block) = statement_block(bytes, at, &blocks, &mut found) {
                     blocks.push((indent, block));
@@ -132,6 +148,7 @@ pub fn outline(source: &str) -> Outline {
     Outline {
         coroutines: found,
         non_code,
+        nested_imports,
     }
 }
 
@@ -347,6 +364,25 @@ mod tests {
 
     fn strings(names: &[String]) -> Vec<&str> {
         names.iter().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn imports_in_function_and_class_bodies_are_told_apart() {
+        let source = "import a\n\
+                      if x:\n    from b import c\n\
+                      def f():\n    import d\n    if y:\n        from e import g\n\
+                      class K:\n    import h\n\
+                      try:\n    import i\nexcept ImportError:\n    pass\n\
+                      def one_line(): import j\n";
+        let outline = outline(source);
+        let nested: Vec<&str> = outline
+            .nested_imports
+            .iter()
+            .map(|&at| source[at..].lines().next().unwrap())
+            .collect();
+        assert_eq!(nested, ["import d", "from e import g", "import h"]);
+        assert!(outline.is_nested_import(source.find("import d").unwrap()));
+        assert!(!outline.is_nested_import(source.find("import i").unwrap()));
     }
 
     #[test]

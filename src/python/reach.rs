@@ -17,6 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::bindings::{bindings, word_ending_at, Bindings};
 use super::outline::Coroutines;
+use super::rule_words::ClassId;
 use super::scan::{Imports, Reach};
 use crate::prefilter::is_identifier_byte;
 
@@ -63,6 +64,10 @@ pub struct IndexedModule<'a> {
     /// Does its text mention asyncio (whose coroutine functions it can hand out, as a
     /// return or attribute type)?
     pub mentions_asyncio: bool,
+    /// The classes of blocking methods ([`ClassId`]) whose instances its summary can
+    /// hand out: it imports the class's package and writes the class's name, or it
+    /// is in the package.
+    pub method_classes: Box<[ClassId]>,
 }
 
 /// Does `source` hold a `def name` (sync or async, anywhere, even in a string)? A
@@ -110,11 +115,11 @@ pub struct ReachGraph {
     /// node from which a coroutine function so named can be reached. A large
     /// project's lint pass asks about few of its thousands of names.
     providers: [RwLock<FxHashMap<String, Arc<Providers>>>; 2],
-    /// Top-level package (`requests`) → the modules that import it or are in it.
-    importers: FxHashMap<String, Vec<NodeId>>,
-    /// Per package, once asked: every node from which one of its importers can be
-    /// reached.
-    package_providers: FxHashMap<String, OnceLock<Providers>>,
+    /// For each class of blocking methods ([`ClassId`]): the modules that can hand
+    /// out one of its instances ([`IndexedModule::method_classes`]).
+    class_makers: Vec<Vec<NodeId>>,
+    /// Per class, once asked: every node from which one of its makers can be reached.
+    class_providers: Vec<OnceLock<Providers>>,
 }
 
 /// The graph's nodes for one dotted name.
@@ -187,11 +192,7 @@ impl ReachGraph {
             graph.add_module(&module, &mut edges);
         }
         graph.reached_from = Edges::pack(edges);
-        graph.package_providers = graph
-            .importers
-            .keys()
-            .map(|package| (package.clone(), OnceLock::new()))
-            .collect();
+        graph.class_providers = graph.class_makers.iter().map(|_| OnceLock::new()).collect();
         graph
     }
 
@@ -239,33 +240,23 @@ impl ReachGraph {
         if module.mentions_asyncio {
             self.asyncio_modules.extend(&ids);
         }
-        let packages = module
-            .imports
-            .reaches
-            .iter()
-            .map(|reach| match reach {
-                Reach::Module(name) | Reach::Tree(name) => name.as_str(),
-            })
-            .chain(module.names.iter().copied())
-            .map(|name| name.split('.').next().unwrap_or(name));
-        for package in packages {
-            let importers = self.importers.entry(package.to_string()).or_default();
-            if importers.last() != ids.last() {
-                importers.extend(&ids);
+        for &class in module.method_classes.iter() {
+            if self.class_makers.len() <= class {
+                self.class_makers.resize_with(class + 1, Vec::new);
             }
+            self.class_makers[class].extend(&ids);
         }
     }
 
-    /// Can a module with these imports reach one that imports `package` (or is in it),
-    /// from which a class's attribute or a function's return can bring one of the
-    /// package's objects?
-    pub fn package_may_reach(&self, imports: &Imports, package: &str) -> bool {
-        let Some(providers) = self.package_providers.get(package) else {
+    /// Can a module with these imports reach one that can hand out an instance of
+    /// `class` (a class of blocking methods), as a class's attribute or a function's
+    /// return?
+    pub fn class_may_reach(&self, imports: &Imports, class: ClassId) -> bool {
+        let Some(providers) = self.class_providers.get(class) else {
             return false;
         };
-        let providers = providers.get_or_init(|| {
-            self.reached_from_any(self.importers.get(package).into_iter().flatten().copied())
-        });
+        let providers = providers
+            .get_or_init(|| self.reached_from_any(self.class_makers[class].iter().copied()));
         imports.reaches.iter().any(|reach| {
             self.node_of(reach)
                 .is_some_and(|node| providers.contains(&node))
@@ -534,7 +525,7 @@ impl ReachGraph {
 /// stdlib's graph (393 nodes) no walk reaches it.
 const WALK_BUDGET: usize = 1024;
 
-/// The nodes from which a coroutine name, or a package's importers, can be reached.
+/// The nodes from which a coroutine name, or a class's makers, can be reached.
 enum Providers {
     /// The walk passed [`WALK_BUDGET`].
     Everywhere,
@@ -668,6 +659,7 @@ mod tests {
                         coroutines: coroutines.clone(),
                         imports: imports.clone(),
                         mentions_asyncio: *mentions_asyncio,
+                        method_classes: Box::new([]),
                     },
                 )
                 .collect();

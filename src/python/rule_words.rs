@@ -19,10 +19,13 @@
 //!   module, unless a value is annotated with a module, which no type checker
 //!   accepts);
 //! - a blocking method of a class (`requests.Session.get`, `pathlib.Path.read_text`,
-//!   and every callee a configuration adds) needs its name, and its package either
-//!   written in the module or imported by a module its imports can reach (a base
-//!   class or an attribute's type may come from there): the caller asks the import
-//!   graph about [`Needs::reached_packages`].
+//!   and every callee a configuration adds) needs its name, and its class's package
+//!   and name (`requests`, `Session`) either both written in the module, or both in
+//!   a module its imports can reach (an attribute's or a return's type may come from
+//!   there): the caller asks the import graph about [`Needs::reached_classes`]. A
+//!   value's origin is the qualified name of what made it, and a name is qualified
+//!   only through the imports of the module it is written in, so the class's name is
+//!   always written where its package's is, outside the package itself.
 
 use rustc_hash::FxHashMap;
 
@@ -103,11 +106,16 @@ pub struct RuleWords {
     /// both written.
     functions: Vec<(usize, Name)>,
     /// Class methods and configured callees (`requests.Session.get`): the method
-    /// written, its package written or reached.
-    methods: Vec<(usize, Name)>,
+    /// written, its class's package and name written or reached.
+    methods: Vec<(ClassId, Name)>,
+    /// The classes of `methods`: their package's word and their own name's word.
+    classes: Vec<(usize, usize)>,
     /// Callees called by a bare name that no import needs (builtins): written.
     bare: Vec<Name>,
 }
+
+/// A class of blocking methods, by its place in [`RuleWords::method_classes`].
+pub type ClassId = usize;
 
 /// One word, and whether it lets a module be parsed alone.
 struct Word {
@@ -127,16 +135,16 @@ enum Name {
 pub struct Needs {
     /// A rule can fire: parse the module.
     pub parse: bool,
-    /// Packages of blocking methods the module calls but does not name: parse it if
-    /// its imports reach a module that imports one of them.
-    pub reached_packages: Vec<String>,
+    /// Classes of blocking methods the module calls but does not name with their
+    /// package: parse it if its imports reach a module that names one of them.
+    pub reached_classes: Vec<ClassId>,
 }
 
 impl Needs {
     pub fn parse() -> Needs {
         Needs {
             parse: true,
-            reached_packages: Vec::new(),
+            reached_classes: Vec::new(),
         }
     }
 }
@@ -192,30 +200,40 @@ impl RuleWords {
         if function_called || self.bare.iter().any(written) {
             return Needs::parse();
         }
-        let mut reached_packages: Vec<String> = Vec::new();
-        for (package, method) in &self.methods {
+        let mut reached_classes: Vec<ClassId> = Vec::new();
+        for &(class, ref method) in &self.methods {
             if !written(method) {
                 continue;
             }
-            if present[*package] {
+            // The class may be named in a string annotation (`p: "Path"`).
+            let (package, name) = self.classes[class];
+            let named = |word: usize| {
+                let text = self.words[word].text.as_bytes();
+                present[word] || memchr::memmem::find(source.as_bytes(), text).is_some()
+            };
+            if present[package] && named(name) {
                 return Needs::parse();
             }
-            reached_packages.push(self.words[*package].text.clone());
+            reached_classes.push(class);
         }
-        reached_packages.sort_unstable();
-        reached_packages.dedup();
+        reached_classes.sort_unstable();
+        reached_classes.dedup();
         Needs {
             parse: false,
-            reached_packages,
+            reached_classes,
         }
     }
 
-    /// The packages of the blocking methods (`requests` of `requests.Session.get`):
-    /// [`Needs::reached_packages`] holds some of them.
-    pub fn method_packages(&self) -> impl Iterator<Item = &str> {
-        self.methods
-            .iter()
-            .map(|(package, _)| self.words[*package].text.as_str())
+    /// The classes of the blocking methods, by [`ClassId`]: `("requests", "Session")`
+    /// of `requests.Session.get`, `("vendor", "client")` of a configured
+    /// `vendor.client.fetch`.
+    pub fn method_classes(&self) -> impl ExactSizeIterator<Item = (&str, &str)> {
+        self.classes.iter().map(|&(package, name)| {
+            (
+                self.words[package].text.as_str(),
+                self.words[name].text.as_str(),
+            )
+        })
     }
 
     /// Marks a word or prefix found in code; true for a standalone word.
@@ -239,7 +257,8 @@ struct Builder {
     words: Vec<Word>,
     prefixes: Vec<String>,
     functions: Vec<(usize, Name)>,
-    methods: Vec<(usize, Name)>,
+    methods: Vec<(ClassId, Name)>,
+    classes: Vec<(usize, usize)>,
     bare: Vec<Name>,
 }
 
@@ -286,10 +305,23 @@ impl Builder {
             return;
         }
         let package = self.word(prefix.split('.').next().unwrap_or(prefix));
-        match MODULES.contains(&prefix) {
-            true => self.functions.push((package, name)),
-            false => self.methods.push((package, name)),
+        if MODULES.contains(&prefix) {
+            self.functions.push((package, name));
+            return;
         }
+        let class_name = self.word(prefix.rsplit('.').next().unwrap_or(prefix));
+        let class = match self
+            .classes
+            .iter()
+            .position(|&c| c == (package, class_name))
+        {
+            Some(class) => class,
+            None => {
+                self.classes.push((package, class_name));
+                self.classes.len() - 1
+            }
+        };
+        self.methods.push((class, name));
     }
 
     fn build(self) -> RuleWords {
@@ -310,6 +342,7 @@ impl Builder {
             shapes,
             functions: self.functions,
             methods: self.methods,
+            classes: self.classes,
             bare: self.bare,
         }
     }
@@ -482,18 +515,42 @@ mod tests {
     }
 
     #[test]
-    fn a_class_method_needs_its_name_and_its_package_written_or_reached() {
-        assert!(parsed("import requests\nasync def f(s):\n    s.get(url)\n"));
+    fn a_class_method_needs_its_name_and_its_class_written_or_reached() {
+        assert!(parsed(
+            "import requests\nasync def f(s: requests.Session):\n    s.get(url)\n"
+        ));
+        assert!(parsed(
+            "from requests import Session\nasync def f():\n    Session().get(url)\n"
+        ));
+        assert!(parsed(
+            "import pathlib\nasync def f(p: 'pathlib.Path'):\n    p.read_text()\n"
+        ));
+        let reached = |source: &str| -> Vec<String> {
+            let table = python_blocking_calls();
+            let words = RuleWords::new([&table]);
+            let classes: Vec<(&str, &str)> = words.method_classes().collect();
+            let needs = words.needs(source, &non_code(source));
+            assert!(!needs.parse, "{source:?}");
+            let mut reached: Vec<String> = (needs.reached_classes.iter())
+                .map(|&class| format!("{}.{}", classes[class].0, classes[class].1))
+                .collect();
+            reached.dedup();
+            reached
+        };
         assert_eq!(
-            needs("async def f(self):\n    self.session.get(url)\n"),
-            Needs {
-                parse: false,
-                reached_packages: vec!["requests".to_string()],
-            }
+            reached("async def f(self):\n    self.session.get(url)\n"),
+            ["requests.Session"]
+        );
+        // The package alone, or the class's name alone, cannot make the origin here
+        // (`requests.get` itself is a module function: `requests` and `get` written
+        // are enough for it).
+        assert_eq!(
+            reached("import pathlib\nasync def f(self):\n    self.path.read_text()\n"),
+            ["pathlib.Path"]
         );
         assert_eq!(
-            needs("async def f(self):\n    self.path.read_text()\n").reached_packages,
-            ["pathlib"]
+            reached("from .api import Session\nasync def f(s: Session):\n    s.get(url)\n"),
+            ["requests.Session"]
         );
     }
 
@@ -509,11 +566,9 @@ mod tests {
             "from vendor.client import fetch_blocking\nasync def f():\n    fetch_blocking()\n";
         assert!(words.needs(source, &non_code(source)).parse);
         let elsewhere = "async def f(c):\n    c.fetch_blocking()\n";
-        assert_eq!(
-            words
-                .needs(elsewhere, &non_code(elsewhere))
-                .reached_packages,
-            ["vendor"]
-        );
+        let reached = words.needs(elsewhere, &non_code(elsewhere)).reached_classes;
+        let classes: Vec<(&str, &str)> = words.method_classes().collect();
+        assert_eq!(reached.len(), 1);
+        assert_eq!(classes[reached[0]], ("vendor", "client"));
     }
 }

@@ -77,6 +77,12 @@ pub struct Wanted<'k> {
     pub plain_names: bool,
     /// What each `import m` binds ([`Imports::modules`]).
     pub modules: bool,
+    /// Reaches of the imports inside function and class bodies. A module's summary
+    /// qualifies names through its module-level imports only, and keeps any other
+    /// dotted name as it is written: of the imports in bodies, only `import a.b`
+    /// (no alias) can lead it on, as `a.b.f` written. Only the outline tells where
+    /// an import is; without one, every import counts as a module-level one.
+    pub nested_reaches: bool,
 }
 
 impl Wanted<'_> {
@@ -85,6 +91,7 @@ impl Wanted<'_> {
         reach: &|_| true,
         plain_names: true,
         modules: true,
+        nested_reaches: true,
     };
 }
 
@@ -115,9 +122,21 @@ pub fn imports_wanted(
         if glued_before || glued_after {
             continue;
         }
-        match statement_kind(bytes, at) {
-            Some(Statement::Import) => import_names(bytes, end, &mut imports, wanted),
+        let statement = statement_kind(bytes, at);
+        let in_body = !wanted.nested_reaches
+            && statement.as_ref().is_some_and(|(start, _)| {
+                outline.is_some_and(|outline| outline.is_nested_import(*start))
+            });
+        match statement.map(|(_, statement)| statement) {
+            Some(Statement::Import) => import_names(bytes, end, &mut imports, wanted, in_body),
             Some(Statement::From { level, named }) => {
+                let wanted = match in_body {
+                    true => Wanted {
+                        reach: &|_| false,
+                        ..wanted
+                    },
+                    false => wanted,
+                };
                 let named = std::str::from_utf8(named).ok().filter(|n| !n.is_empty());
                 if let Some(base) =
                     absolute_import_base(level, named, &module.dotted, module.is_package)
@@ -144,11 +163,11 @@ enum Statement<'a> {
 
 /// What the text before an `import` keyword at `at` makes of it: an `import`
 /// statement (it starts a line or follows `;` or `:`), the end of a `from m` clause,
-/// or neither (prose, a name like `x.import`).
-fn statement_kind(bytes: &[u8], at: usize) -> Option<Statement<'_>> {
+/// or neither (prose, a name like `x.import`); and where the statement starts.
+fn statement_kind(bytes: &[u8], at: usize) -> Option<(usize, Statement<'_>)> {
     let before = skip_blanks_back(bytes, at);
     if before == 0 || matches!(bytes[before - 1], b'\n' | b'\r' | b';' | b':') {
-        return Some(Statement::Import);
+        return Some((at, Statement::Import));
     }
     // `from <dots and dotted name>` before the keyword.
     let path_start = (0..before)
@@ -165,10 +184,11 @@ fn statement_kind(bytes: &[u8], at: usize) -> Option<Statement<'_>> {
         return None;
     }
     let level = path.iter().take_while(|&&b| b == b'.').count();
-    Some(Statement::From {
+    let statement = Statement::From {
         level,
         named: &path[level..],
-    })
+    };
+    Some((from_start, statement))
 }
 
 /// The absolute module a `from <dots><named> import ...` refers to, resolving leading
@@ -204,14 +224,16 @@ pub fn absolute_import_base(
 }
 
 /// `import a.b.c` binds `a` (the whole package is reached); `import a.b as x`
-/// binds `a.b`.
-fn import_names(bytes: &[u8], from: usize, imports: &mut Imports, wanted: Wanted) {
+/// binds `a.b`. `in_body`: the statement is in a function or class body, where a
+/// summary still resolves `a.b.c.f` written after `import a.b.c` (it keeps a name
+/// no module-level import binds as it is written), but never `x.f` as `a.b.f`.
+fn import_names(bytes: &[u8], from: usize, imports: &mut Imports, wanted: Wanted, in_body: bool) {
     each_imported_name(bytes, from, |name, alias| {
         let reached = match alias {
             Some(_) => name,
             None => name.split('.').next().unwrap_or(name),
         };
-        if (wanted.reach)(reached) {
+        if !(in_body && alias.is_some()) && (wanted.reach)(reached) {
             imports.reaches.push(Reach::Tree(reached.to_string()));
         }
         if wanted.modules {
@@ -366,6 +388,7 @@ mod tests {
             reach: &|target| target.starts_with("shop"),
             plain_names: false,
             modules: false,
+            nested_reaches: true,
         };
         let some = imports_wanted(source, &module("app", false), None, wanted);
         let kept: Vec<Reach> = (all.reaches.iter())
@@ -380,6 +403,31 @@ mod tests {
         assert!(some.modules.is_empty());
         assert_eq!(all.names.len(), 2);
         assert_eq!(all.modules.len(), 2);
+    }
+
+    #[test]
+    fn imports_in_bodies_reach_only_as_written_but_keep_their_renames() {
+        let source = "import shop\n\ndef f():\n    import shop.api as api, shop.web\n    \
+                      from shop.db import get as load\n";
+        let outline = crate::python::outline::outline(source);
+        let module_level = Wanted {
+            nested_reaches: false,
+            ..Wanted::ALL
+        };
+        let found = imports_wanted(source, &module("app", false), Some(&outline), module_level);
+        // `shop.web.x` written in the body is still `shop.web.x` to a summary; `api.x`
+        // and `load` are not `shop.api.x` and `shop.db.get` to it.
+        assert_eq!(
+            found.reaches,
+            [Reach::Tree("shop".into()), Reach::Tree("shop".into())]
+        );
+        let renames: Vec<(&str, &str)> = found.renames().collect();
+        assert_eq!(renames, [("get", "load")]);
+        // Without an outline, or when wanted, every import reaches.
+        let everywhere = imports_wanted(source, &module("app", false), None, module_level);
+        assert_eq!(everywhere.reaches.len(), 5, "{:?}", everywhere.reaches);
+        let all = imports_wanted(source, &module("app", false), Some(&outline), Wanted::ALL);
+        assert_eq!(all.reaches, everywhere.reaches);
     }
 
     #[test]
