@@ -106,8 +106,10 @@ pub fn outline(source: &str) -> Outline {
                 {
                     blocks.pop();
                 }
-                if enclosing(&blocks).is_some()
+                // Most statements start with neither word: their first byte says so.
+                if matches!(bytes[at], b'i' | b'f')
                     && matches!(word_at(bytes, at), Some(b"import" | b"from"))
+                    && enclosing(&blocks).is_some()
                 {
                     nested_imports.push(at);
                 }
