@@ -101,10 +101,21 @@ fn scan_python(source: &str, module: &ModuleName) {
     }
     let imports = python::scan::imports(source, module, Some(&outline));
     drop(python::scan::imports(source, module, None));
+    let module_level = python::scan::Wanted {
+        nested_reaches: false,
+        ..python::scan::Wanted::ALL
+    };
+    drop(python::scan::imports_wanted(
+        source,
+        module,
+        Some(&outline),
+        module_level,
+    ));
     let names: Vec<&str> = outline.coroutines.all().map(String::as_str).collect();
     let prefilter = asynclint::prefilter::Prefilter::new(names.iter().copied(), []);
     let rule_words =
         python::rule_words::RuleWords::new([&asynclint::catalog::python_blocking_calls()]);
+    let method_classes: Box<[usize]> = (0..rule_words.method_classes().len()).collect();
     let prefilter = prefilter.with_rule_words(rule_words);
     let (calls, async_code) = match prefilter.verdict(Language::Python, source, true) {
         asynclint::prefilter::Verdict::LintIfReached(calls) => (calls, false),
@@ -117,6 +128,7 @@ fn scan_python(source: &str, module: &ModuleName) {
             coroutines: outline.coroutines.clone(),
             imports: imports.clone(),
             mentions_asyncio: source.contains("asyncio"),
+            method_classes,
         }];
         let coroutine_names = names.iter().map(|name| name.to_string()).collect();
         let graph = python::reach::ReachGraph::new(
@@ -126,8 +138,8 @@ fn scan_python(source: &str, module: &ModuleName) {
         );
         graph.may_reach_any(source, &imports, &calls);
         if async_code {
-            for package in &prefilter.rule_words_need(source).reached_packages {
-                graph.package_may_reach(&imports, package);
+            for &class in &prefilter.rule_words_need(source).reached_classes {
+                graph.class_may_reach(&imports, class);
             }
         }
     }
