@@ -421,3 +421,27 @@ fn a_blocking_method_inside_its_own_package_is_found() {
     );
     assert_found_both_ways(dir.path(), &["requests/client.py:5:5: AL202"]);
 }
+
+#[test]
+fn a_parameter_is_followed_through_the_class_its_annotation_names() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "lib.py",
+        "class Client:\n    async def get(self):\n        pass\n",
+    );
+    write(
+        dir.path(),
+        "typed.py",
+        "from lib import Client\n\nasync def f(a, c: 'Client'):\n    c.get()\n",
+    );
+    // `lib` leads to an `async def get`, but `d` is a `dict`.
+    write(
+        dir.path(),
+        "builtin_typed.py",
+        "import lib\n\nasync def f(a, d: dict[str, int]):\n    d.get('k')\n\ndef broken(:\n",
+    );
+    assert!(!is_parsed(dir.path(), "builtin_typed.py"));
+    std::fs::remove_file(dir.path().join("builtin_typed.py")).unwrap();
+    assert_found_both_ways(dir.path(), &["typed.py:4:5: AL101"]);
+}

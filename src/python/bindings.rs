@@ -8,8 +8,10 @@
 //! parameter), a `def` or `class`. Loop and exception targets, tuple elements,
 //! augmented assignments and unannotated later parameters carry none. So each
 //! occurrence of the name is sorted into: a use; a binding without origin; a binding
-//! to what a call `callee(...)` makes; or a binding whose origin the bytes cannot
-//! tell. Every doubt is the last kind, which only costs a parse.
+//! to what a call `callee(...)` makes, or to the class a later parameter's
+//! annotation names (one of the dotted names written in it); or a binding whose
+//! origin the bytes cannot tell. Every doubt is the last kind, which only costs a
+//! parse.
 
 use rustc_hash::FxHashMap;
 
@@ -19,8 +21,10 @@ use crate::prefilter::is_identifier_byte;
 /// How a module binds one name, outside its import statements.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Bindings<'s> {
-    /// The callee paths of `name = callee(...)` and `with callee(...) as name`:
-    /// `["subprocess", "Popen"]`.
+    /// The callee paths of `name = callee(...)` and `with callee(...) as name`
+    /// (`["subprocess", "Popen"]`), and the dotted names in the annotation of a
+    /// parameter `name: api.Client` after the first (`["api", "Client"]`): what
+    /// made the value, or its class.
     pub calls: Vec<Vec<&'s str>>,
     /// Some binding may give the name an origin the bytes do not tell.
     pub opaque: bool,
@@ -57,6 +61,7 @@ pub fn bindings<'s>(
         match text.occurrence(start, end, &mut brackets) {
             Occurrence::Use | Occurrence::WithoutOrigin => {}
             Occurrence::Call(callee) => bindings.calls.push(callee),
+            Occurrence::Annotated(classes) => bindings.calls.extend(classes),
             Occurrence::Opaque => bindings.opaque = true,
         }
     }
@@ -126,6 +131,9 @@ enum Occurrence<'s> {
     WithoutOrigin,
     /// `name = callee(...)` or `with callee(...) as name`.
     Call(Vec<&'s str>),
+    /// `name: Optional[api.Client]` after a function's first parameter: one of the
+    /// dotted names of the annotation (`Optional`, `api.Client`) is its class.
+    Annotated(Vec<Vec<&'s str>>),
     Opaque,
 }
 
@@ -221,8 +229,12 @@ impl<'s> Text<'s, '_> {
             // `name := value`: the semantic model binds no walrus target.
             (Some(b':'), Some(b'=')) => Occurrence::Use,
             // An annotation, an annotated parameter, a `case` capture.
-            (Some(b':'), _) => match brackets.enclosing(self, start).map(|open| bytes[open]) {
-                Some(b'[' | b'{') => Occurrence::Use,
+            (Some(b':'), _) => match brackets.enclosing(self, start) {
+                Some(open) if matches!(bytes[open], b'[' | b'{') => Occurrence::Use,
+                // A method's first parameter takes its class, not its annotation.
+                Some(open) if self.is_def_parameters(open) && !first_in(bytes, open, start) => {
+                    self.annotation_names(after + 1)
+                }
                 _ => Occurrence::Opaque,
             },
             // An argument, or a tuple element (bound without origin: `a, name = pair`).
@@ -448,6 +460,34 @@ impl<'s> Text<'s, '_> {
         word_ending_at(bytes, keyword_end) == b"def"
     }
 
+    /// The dotted names of the parameter annotation starting at `at`, which ends at a
+    /// `,`, `)` or `=` outside brackets and strings. Names in strings count (`"Client"`
+    /// names a class too). Opaque if the annotation runs past its line.
+    fn annotation_names(&self, at: usize) -> Occurrence<'s> {
+        let bytes = self.bytes();
+        let mut depth = 0usize;
+        let mut end = at;
+        while let Some(&byte) = bytes.get(end) {
+            if let Some(string_end) = self.non_code_end(end) {
+                end = string_end;
+                continue;
+            }
+            match byte {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' if depth > 0 => depth -= 1,
+                b')' | b']' | b'}' | b',' | b'=' if depth == 0 => break,
+                b'\n' | b'\r' | b'\\' => return Occurrence::Opaque,
+                _ => {}
+            }
+            end += 1;
+        }
+        let names = dotted_names(&self.source[at..end]);
+        match names.is_empty() {
+            true => Occurrence::Opaque,
+            false => Occurrence::Annotated(names),
+        }
+    }
+
     /// A parameter without annotation: the first one can be a method's `self` (the
     /// class is its origin); the others have none.
     fn parameter(&self, open: usize, start: usize) -> Occurrence<'s> {
@@ -493,6 +533,36 @@ fn first_in(bytes: &[u8], open: usize, start: usize) -> bool {
     !bytes[open + 1..start]
         .iter()
         .any(|&b| is_identifier_byte(b))
+}
+
+/// Every dotted name in `text` (`a.b.C` → `["a", "b", "C"]`), strings' insides
+/// included.
+fn dotted_names(text: &str) -> Vec<Vec<&str>> {
+    let bytes = text.as_bytes();
+    let mut names = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !is_identifier_byte(bytes[at]) || bytes[at].is_ascii_digit() {
+            at += 1;
+            continue;
+        }
+        let mut path = Vec::new();
+        loop {
+            let start = at;
+            while at < bytes.len() && is_identifier_byte(bytes[at]) {
+                at += 1;
+            }
+            path.push(&text[start..at]);
+            let continues = bytes.get(at) == Some(&b'.')
+                && bytes.get(at + 1).is_some_and(|&b| is_identifier_byte(b));
+            if !continues {
+                break;
+            }
+            at += 1;
+        }
+        names.push(path);
+    }
+    names
 }
 
 fn is_keyword(word: &[u8]) -> bool {
@@ -631,6 +701,37 @@ mod tests {
     }
 
     #[test]
+    fn a_later_parameter_is_bound_to_the_names_of_its_annotation() {
+        for (source, expected) in [
+            ("def f(self, c: api.Client): ...", &["api.Client"][..]),
+            (
+                "def f(a, c: Optional[Client] = None): ...",
+                &["Optional", "Client"],
+            ),
+            (
+                "def f(a, c: \"api.Client | None\", d=1): ...",
+                &["api.Client", "None"],
+            ),
+            ("def f(a, c: dict[str, Any]): ...", &["dict", "str", "Any"]),
+            ("def f(a, /, *, c: Client): ...", &["Client"]),
+            ("async def f(a, *c: Client): ...", &["Client"]),
+        ] {
+            assert_eq!(calls(source, "c"), expected, "{source:?}");
+        }
+        // The first parameter may be a method's `self`, whose origin is its class; an
+        // annotation the bytes cannot end on its line stays opaque, as does an
+        // annotated assignment.
+        for source in [
+            "def f(c: Client): ...",
+            "def f(*, c: Client): ...",
+            "def f(a, c: Optional[\n    Client\n]): ...",
+            "c: Client = make()",
+        ] {
+            assert!(of(source, "c").opaque, "{source:?}");
+        }
+    }
+
+    #[test]
     fn uses_bind_nothing() {
         for source in [
             "f.read()\n",
@@ -710,7 +811,6 @@ mod tests {
             "def f(): pass\n",
             "class f: pass\n",
             "def g(f): pass\n",
-            "def g(self, f: Client): pass\n",
             "class A:\n    def g(*, f): pass\n",
             "def g[T](f): pass\n",
             "with self.lock as f:\n",
