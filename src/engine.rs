@@ -448,9 +448,6 @@ impl GraphTargets {
         names: &[String],
         reaches: &[python::scan::Reach],
     ) -> Box<[ClassId]> {
-        fn top_package(name: &str) -> &str {
-            name.split('.').next().unwrap_or(name)
-        }
         let in_package = |package: &str| names.iter().any(|name| top_package(name) == package);
         let imports_package = |package: &str| {
             reaches
@@ -468,9 +465,13 @@ impl GraphTargets {
     }
 
     fn keeps(&self, target: &str) -> bool {
-        let package = target.split('.').next().unwrap_or(target);
-        self.importable.contains(target) || self.method_packages.contains(package)
+        self.importable.contains(target) || self.method_packages.contains(top_package(target))
     }
+}
+
+/// The top-level package of a dotted name: `requests` of `requests.sessions`.
+fn top_package(name: &str) -> &str {
+    name.split('.').next().unwrap_or(name)
 }
 
 /// The first pass over one file: what it adds to the indexes and to the prefilter's
@@ -847,7 +848,7 @@ impl Skipping {
             .prefilter
             .method_class(class)
             .map(|(package, _)| package);
-        package.is_none_or(|package| module.dotted.split('.').next() == Some(package))
+        package.is_none_or(|package| top_package(&module.dotted) == package)
     }
 }
 
