@@ -89,7 +89,6 @@ pub fn outline(source: &str) -> Outline {
     let mut depth = 0usize;
     let mut at = 0;
     let mut statement_start = true;
-    let mut stops = Stops::new(bytes);
     while at < bytes.len() {
         if statement_start {
             statement_start = false;
@@ -119,10 +118,7 @@ pub fn outline(source: &str) -> Outline {
             }
             continue;
         }
-        // Everything up to the next byte that matters only moves the bracket depth.
-        let stop = stops.next_from(at);
-        depth = depth_after(depth, &bytes[at..stop]);
-        at = stop;
+        at = skip_code(bytes, at, &mut depth);
         let Some(&byte) = bytes.get(at) else {
             break;
         };
@@ -154,73 +150,44 @@ pub fn outline(source: &str) -> Outline {
     }
 }
 
-/// The bytes the outline's pass stops at, found with SIMD searches: comments and
-/// strings (`#`, quotes), line continuations and line breaks. Brackets between them
-/// are counted in bulk.
-struct Stops<'b> {
-    strings: memchr::Memchr3<'b>,
-    lines: memchr::Memchr3<'b>,
-    next_string: usize,
-    next_line: usize,
-    len: usize,
-}
+/// What a byte does to the bracket depth, or [`STOP`] for a byte the outline's pass
+/// looks at: a comment, a string, a backslash or a line break.
+const BRACKET_DELTAS: [i8; 256] = {
+    let mut deltas = [0; 256];
+    let mut i = 0;
+    while i < 3 {
+        deltas[b"([{"[i] as usize] = 1;
+        deltas[b")]}"[i] as usize] = -1;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        deltas[b"#'\"\\\n\r"[i] as usize] = STOP;
+        i += 1;
+    }
+    deltas
+};
 
-impl<'b> Stops<'b> {
-    fn new(bytes: &'b [u8]) -> Stops<'b> {
-        let mut strings = memchr::memchr3_iter(b'#', b'\'', b'"', bytes);
-        let mut lines = memchr::memchr3_iter(b'\\', b'\n', b'\r', bytes);
-        Stops {
-            next_string: strings.next().unwrap_or(bytes.len()),
-            next_line: lines.next().unwrap_or(bytes.len()),
-            strings,
-            lines,
-            len: bytes.len(),
+const STOP: i8 = i8::MAX;
+
+/// Moves from `at` to the next byte the pass looks at (or the end), counting the
+/// brackets in between into `depth`; a closing bracket at depth zero leaves it at
+/// zero. A byte at a time, without a branch on brackets: code lines are short, and a
+/// table lookup per byte costs less there than starting SIMD searches and bracket
+/// counts for each line.
+fn skip_code(bytes: &[u8], at: usize, depth: &mut usize) -> usize {
+    let mut level = *depth as isize;
+    let mut at = at;
+    while let Some(&byte) = bytes.get(at) {
+        let delta = BRACKET_DELTAS[usize::from(byte)];
+        if delta == STOP {
+            break;
         }
+        level = (level + isize::from(delta)).max(0);
+        at += 1;
     }
-
-    /// The first stop at or after `at` (the text's length if none).
-    fn next_from(&mut self, at: usize) -> usize {
-        while self.next_string < at {
-            self.next_string = self.strings.next().unwrap_or(self.len);
-        }
-        while self.next_line < at {
-            self.next_line = self.lines.next().unwrap_or(self.len);
-        }
-        self.next_string.min(self.next_line)
-    }
-}
-
-/// The bracket depth after `text`, starting from `depth`; a closing bracket at depth
-/// zero leaves it at zero.
-fn depth_after(depth: usize, text: &[u8]) -> usize {
-    let (opens, closes) = count_brackets(text);
-    if closes <= depth {
-        // No prefix can close more than is open: counting in bulk is exact.
-        return depth + opens - closes;
-    }
-    text.iter().fold(depth, |depth, &b| match b {
-        b'(' | b'[' | b'{' => depth + 1,
-        b')' | b']' | b'}' => depth.saturating_sub(1),
-        _ => depth,
-    })
-}
-
-/// How many opening and closing brackets `text` holds.
-fn count_brackets(text: &[u8]) -> (usize, usize) {
-    // `(` and `)` are 0x28 and 0x29, `[` `]` 0x5b 0x5d, `{` `}` 0x7b 0x7d. Byte-wide
-    // branch-free sums vectorize with 32 lanes; a byte counts at most once, so a
-    // chunk of 255 cannot overflow its counters.
-    let (mut opens, mut closes) = (0, 0);
-    for chunk in text.chunks(255) {
-        let (open, close) = chunk.iter().fold((0u8, 0u8), |(open, close), &b| {
-            let is_open = u8::from(b == b'(') | u8::from(b == b'[') | u8::from(b == b'{');
-            let is_close = u8::from(b == b')') | u8::from(b == b']') | u8::from(b == b'}');
-            (open.wrapping_add(is_open), close.wrapping_add(is_close))
-        });
-        opens += usize::from(open);
-        closes += usize::from(close);
-    }
-    (opens, closes)
+    *depth = level as usize;
+    at
 }
 
 /// Only where a module's strings and comments are: [`outline`]'s `non_code` without
@@ -427,13 +394,24 @@ mod tests {
     }
 
     #[test]
-    fn bracket_depth_counts_long_runs_and_stops_at_zero() {
+    fn code_is_skipped_to_the_next_byte_that_matters_counting_brackets() {
+        let depth_after = |depth: usize, text: &[u8]| {
+            let mut depth = depth;
+            assert_eq!(skip_code(text, 0, &mut depth), text.len());
+            depth
+        };
         assert_eq!(depth_after(0, &[b'('; 1000]), 1000);
         assert_eq!(depth_after(1000, &[b']'; 600]), 400);
-        assert_eq!(count_brackets(&b"f(a[1], {2: (3)})".repeat(40)), (160, 160));
+        assert_eq!(depth_after(0, &b"f(a[1], {2: (3)})".repeat(40)), 0);
         // A closing bracket at depth zero is ignored, not carried as a debt.
         assert_eq!(depth_after(2, b")))("), 1);
         assert_eq!(depth_after(0, b"x = 1"), 0);
+        for stop in ["#", "'", "\"", "\\", "\n", "\r"] {
+            let text = format!("f(x[0]) {stop} (");
+            let mut depth = 0;
+            assert_eq!(skip_code(text.as_bytes(), 0, &mut depth), 8, "{stop:?}");
+            assert_eq!(depth, 0);
+        }
     }
 
     #[test]
