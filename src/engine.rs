@@ -15,6 +15,7 @@ use crate::discover::{discover, Discovered, Language, SourceFile, WalkError};
 use crate::paths::absolute;
 use crate::prefilter::{Prefilter, Verdict};
 use crate::python::index::{ModuleSummary, ProjectIndex};
+use crate::python::method_owners::{rename, MethodOwners, OwnerFacts};
 use crate::python::reach::{IndexedModule, NameCall, ReachGraph};
 use crate::python::rule_words::{ClassId, RuleWords};
 use crate::python::{self, ModuleName};
@@ -169,6 +170,8 @@ enum Scan {
         mentions_asyncio: bool,
         /// For an indexed module: the classes of blocking methods it can hand out.
         method_classes: Box<[ClassId]>,
+        /// For an indexed module: what it says of its classes and functions.
+        owners: OwnerFacts,
     },
     Rust {
         summary: Option<FileSummary>,
@@ -524,6 +527,7 @@ fn scan_python(source: &str, path: &Path, names: PythonNames, targets: &GraphTar
         imports.names.shrink_to_fit();
         return Scan::Python {
             module,
+            owners: OwnerFacts::default(),
             mentions_asyncio: false,
             method_classes: Box::new([]),
             indexed_as: Vec::new(),
@@ -534,7 +538,7 @@ fn scan_python(source: &str, path: &Path, names: PythonNames, targets: &GraphTar
             },
         };
     }
-    let outline = python::outline::outline(source);
+    let (outline, owners) = python::outline::outline_with_owners(source);
     // The graph needs what the imports reach (modules of the run, and the packages
     // of blocking methods) and the renames. A whole project's worth of import lists
     // is the scan's largest allocation, and most of it reaches no module (`from
@@ -555,6 +559,7 @@ fn scan_python(source: &str, path: &Path, names: PythonNames, targets: &GraphTar
     let mut names = found.names;
     names.shrink_to_fit();
     Scan::Python {
+        owners,
         mentions_asyncio: memchr::memmem::find(source.as_bytes(), b"asyncio").is_some(),
         method_classes: targets.method_classes_made(source, &importable_as, &reaches),
         indexed_as: importable_as,
@@ -741,6 +746,7 @@ fn python_reach_graph(
     coroutine_names: &Arc<rustc_hash::FxHashSet<String>>,
     prefilter: bool,
 ) -> ReachGraph {
+    let method_owners = prefilter.then(|| python_method_owners(scanned));
     let modules: Vec<IndexedModule> = scanned
         .iter_mut()
         .filter_map(|file| match &mut file.scan {
@@ -774,7 +780,34 @@ fn python_reach_graph(
         .iter()
         .filter_map(|qualified| qualified.rsplit('.').next())
         .collect();
-    ReachGraph::new(modules, Arc::clone(coroutine_names), asyncio_names)
+    let graph = ReachGraph::new(modules, Arc::clone(coroutine_names), asyncio_names);
+    match method_owners {
+        Some(owners) => graph.with_method_owners(owners),
+        None => graph,
+    }
+}
+
+/// The owners of the methods of the indexed modules' classes, from the facts their
+/// scans took (which are dropped here) and the renames of every import.
+fn python_method_owners(scanned: &mut [Scanned]) -> MethodOwners {
+    let mut facts = Vec::new();
+    let mut renames = Vec::new();
+    for file in scanned {
+        if let Scan::Python {
+            owners, imports, ..
+        } = &mut file.scan
+        {
+            if !owners.is_empty() {
+                facts.push(std::mem::take(owners));
+            }
+            renames.extend(
+                imports
+                    .renames()
+                    .map(|(original, alias)| rename(original, alias)),
+            );
+        }
+    }
+    MethodOwners::new(facts, renames)
 }
 
 /// How the lint pass decides, from a file's bytes, not to parse it.

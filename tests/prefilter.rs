@@ -347,7 +347,11 @@ fn is_parsed(dir: &Path, file: &str) -> bool {
 #[test]
 fn imports_inside_functions_lead_other_modules_on_only_as_written() {
     let dir = TempDir::new().unwrap();
-    write(dir.path(), "lib.py", "async def fetch():\n    return 1\n");
+    write(
+        dir.path(),
+        "lib.py",
+        "async def fetch():\n    return 1\n\n\nclass Client:\n    async def fetch(self):\n        pass\n",
+    );
     // All are indexed (they have an `async def`). A summary qualifies names through
     // module-level imports only, `if` blocks included, and keeps other dotted names
     // as written: `lib.Client` after an `import lib` in a body is still `lib.Client`.
@@ -369,7 +373,9 @@ fn imports_inside_functions_lead_other_modules_on_only_as_written() {
         "guarded.py",
         format!("{indexed}if True:\n    from lib import fetch\n"),
     );
-    let broken = "\n\ndef main(x):\n    x.fetch()\n\ndef broken(:\n";
+    // `x` may be a `Client` (the file names it), whose `fetch` is a coroutine: only
+    // the import graph can rule the call out.
+    let broken = "\n\ndef main(x):  # a Client\n    x.fetch()\n\ndef broken(:\n";
     for module in ["lazy", "lazy_plain", "guarded"] {
         write(
             dir.path(),
@@ -444,4 +450,114 @@ fn a_parameter_is_followed_through_the_class_its_annotation_names() {
     assert!(!is_parsed(dir.path(), "builtin_typed.py"));
     std::fs::remove_file(dir.path().join("builtin_typed.py")).unwrap();
     assert_found_both_ways(dir.path(), &["typed.py:4:5: AL101"]);
+}
+
+#[test]
+fn a_method_of_a_value_is_followed_through_every_name_that_can_hand_the_value_out() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "lib/views.py",
+        r#"class View:
+    async def get(self):
+        pass
+
+
+class SubView(View):
+    pass
+
+
+class Holder:
+    def __init__(self, view: "View"):
+        self.view = view
+
+
+class Annotated:
+    made: View
+
+
+class Maker:
+    def __init__(self):
+        self.inner = Holder(View())
+
+
+def make_view() -> SubView:
+    return SubView()
+
+
+class Factory:
+    def build(self) -> View:
+        return View()
+"#,
+    );
+    write(
+        dir.path(),
+        "lib/__init__.py",
+        "from .views import View as Page, Annotated, Holder, make_view, Factory, Maker\n",
+    );
+    // Each file reaches `View.get` by another way: a base class, an attribute typed
+    // by a parameter's annotation or by a call, a class-level annotation, a function's
+    // or a method's return type, a renaming import. None has an async word.
+    let callers = [
+        (
+            "inherited.py",
+            "from lib.views import SubView",
+            "v: SubView",
+            "v.get()",
+        ),
+        (
+            "attribute.py",
+            "from lib import Holder",
+            "h: Holder",
+            "h.view.get()",
+        ),
+        (
+            "nested.py",
+            "from lib import Maker",
+            "m: Maker",
+            "m.inner.view.get()",
+        ),
+        (
+            "class_level.py",
+            "from lib import Annotated",
+            "a: Annotated",
+            "a.made.get()",
+        ),
+        (
+            "returned.py",
+            "from lib import make_view",
+            "",
+            "make_view().get()",
+        ),
+        (
+            "method.py",
+            "from lib import Factory",
+            "f: Factory",
+            "f.build().get()",
+        ),
+        ("renamed.py", "from lib import Page", "p: Page", "p.get()"),
+    ];
+    for (file, import, parameter, call) in callers {
+        write(
+            dir.path(),
+            file,
+            format!("{import}\n\n\ndef main({parameter}):\n    {call}\n"),
+        );
+    }
+    // `lib` leads to `async def get`, but this file writes none of the names that
+    // can hand out a `View`: its `d` cannot be one.
+    write(
+        dir.path(),
+        "unrelated.py",
+        "import lib\n\n\ndef main(d):\n    d.get()\n\ndef broken(:\n",
+    );
+    assert!(!is_parsed(dir.path(), "unrelated.py"));
+    std::fs::remove_file(dir.path().join("unrelated.py")).unwrap();
+    let mut expected: Vec<String> = callers
+        .iter()
+        .map(|(file, ..)| format!("{file}:5:5: AL101"))
+        .collect();
+    expected.sort();
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    assert_found_both_ways(dir.path(), &expected);
 }

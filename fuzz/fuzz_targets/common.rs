@@ -93,7 +93,7 @@ fn summarize(language: Language, source: &str) {
 /// names): none may panic, and the outline must keep its string and comment ranges
 /// inside the text, in order.
 fn scan_python(source: &str, module: &ModuleName) {
-    let outline = python::outline::outline(source);
+    let (outline, owner_facts) = python::outline::outline_with_owners(source);
     let mut previous_end = 0;
     for &(start, end) in &outline.non_code {
         assert!(previous_end <= start && start < end && end <= source.len());
@@ -131,11 +131,17 @@ fn scan_python(source: &str, module: &ModuleName) {
             method_classes,
         }];
         let coroutine_names = names.iter().map(|name| name.to_string()).collect();
+        let renames = imports
+            .renames()
+            .map(|(original, alias)| python::method_owners::rename(original, alias))
+            .collect();
+        let owners = python::method_owners::MethodOwners::new(vec![owner_facts], renames);
         let graph = python::reach::ReachGraph::new(
             modules,
             std::sync::Arc::new(coroutine_names),
             Default::default(),
-        );
+        )
+        .with_method_owners(owners);
         graph.may_reach_any(source, &imports, &calls);
         if async_code {
             for &class in &prefilter.rule_words_need(source).reached_classes {

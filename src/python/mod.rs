@@ -5,6 +5,7 @@ pub mod bindings;
 pub mod checker;
 pub mod helpers;
 pub mod index;
+pub mod method_owners;
 pub mod names;
 pub mod nesting;
 pub mod outline;

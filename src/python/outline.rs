@@ -8,6 +8,7 @@
 //! could be wrong (an odd f-string, a header it does not know), it errs towards
 //! "module level or method", which only lets more files be parsed.
 
+use super::method_owners::{OwnerCollector, OwnerFacts, Place};
 use crate::prefilter::is_identifier_byte;
 
 /// The `async def` names of a module, by where they are defined.
@@ -81,6 +82,18 @@ pub fn coroutines(source: &str) -> Coroutines {
 
 /// Outlines a module: its `async def`s and where its strings and comments are.
 pub fn outline(source: &str) -> Outline {
+    outline_pass(source, None)
+}
+
+/// [`outline`], and what the module says of its classes and functions for the
+/// owners of methods ([`OwnerFacts`]).
+pub fn outline_with_owners(source: &str) -> (Outline, OwnerFacts) {
+    let mut owners = OwnerCollector::default();
+    let outline = outline_pass(source, Some(&mut owners));
+    (outline, owners.finish(source.as_bytes()))
+}
+
+fn outline_pass(source: &str, mut owners: Option<&mut OwnerCollector>) -> Outline {
     let bytes = source.as_bytes();
     let mut found = Coroutines::default();
     let mut non_code = Vec::new();
@@ -111,6 +124,14 @@ pub fn outline(source: &str) -> Outline {
                     && enclosing(&blocks).is_some()
                 {
                     nested_imports.push(at);
+                }
+                if let Some(owners) = owners.as_deref_mut() {
+                    let place = match enclosing(&blocks) {
+                        None => Place::Module,
+                        Some(Block::Class) => Place::Class,
+                        Some(_) => Place::Function,
+                    };
+                    owners.statement(bytes, at, indent, place);
                 }
                 if let Some(block) = statement_block(bytes, at, &blocks, &mut found) {
                     blocks.push((indent, block));

@@ -16,6 +16,7 @@ use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::bindings::{bindings, word_ending_at, Bindings};
+use super::method_owners::{self, MethodOwners};
 use super::outline::Coroutines;
 use super::rule_words::ClassId;
 use super::scan::{Imports, Reach};
@@ -89,6 +90,9 @@ struct Caller<'s, 'c> {
     imports: &'c Imports,
     import_nodes: Vec<NodeId>,
     values: LocalValues<'s, 'c>,
+    /// For each name the file calls: can a method so named, called on a value, be
+    /// a coroutine the semantic model resolves? Worked out once a method is asked.
+    methods: OnceLock<Vec<(&'s str, bool)>>,
 }
 
 /// Reverse edges between the indexed modules' import targets, and the modules where
@@ -120,6 +124,9 @@ pub struct ReachGraph {
     class_makers: Vec<Vec<NodeId>>,
     /// Per class, once asked: every node from which one of its makers can be reached.
     class_providers: Vec<OnceLock<Providers>>,
+    /// The names that can hand a file a value with a coroutine method; `None` (a graph
+    /// built without them) follows method calls on values through the imports alone.
+    method_owners: Option<MethodOwners>,
 }
 
 /// The graph's nodes for one dotted name.
@@ -194,6 +201,13 @@ impl ReachGraph {
         graph.reached_from = Edges::pack(edges);
         graph.class_providers = graph.class_makers.iter().map(|_| OnceLock::new()).collect();
         graph
+    }
+
+    /// Lets a method called on a value reach a coroutine only from a file that writes
+    /// one of the method's owners ([`MethodOwners`]).
+    pub fn with_method_owners(mut self, owners: MethodOwners) -> ReachGraph {
+        self.method_owners = Some(owners);
+        self
     }
 
     /// Nodes for every module name and every package above one, with the edges from a
@@ -346,6 +360,7 @@ impl ReachGraph {
                 .filter_map(|reach| self.node_of(reach))
                 .collect(),
             values: LocalValues::new(source, calls),
+            methods: OnceLock::new(),
         };
         distinct
             .into_iter()
@@ -366,8 +381,56 @@ impl ReachGraph {
                     self.reaches(base, &imported.name, CallForm::Bare)
                 }),
             Receiver::Path(path) => self.through_path(caller, path, name),
-            Receiver::Unknown => self.through_any_import(caller, name),
+            Receiver::Unknown => {
+                self.through_any_import(caller, name) && self.method_may_resolve(caller, name)
+            }
         }
+    }
+
+    /// Can the semantic model resolve `name` called on a value of the file (not on a
+    /// module it imports) to a coroutine method? Only if the file writes one of the
+    /// method's owners; when they are unknown, or too many, it may.
+    fn method_may_resolve(&self, caller: &Caller, name: &str) -> bool {
+        let Some(owners) = &self.method_owners else {
+            return true;
+        };
+        let methods = caller.methods.get_or_init(|| {
+            self.methods_resolvable(owners, caller.values.source, caller.values.calls)
+        });
+        methods
+            .iter()
+            .find(|&&(method, _)| method == name)
+            .is_none_or(|&(_, resolvable)| resolvable)
+    }
+
+    /// [`Self::method_may_resolve`] for every name of `calls`, with one pass over the
+    /// file for the names whose owners are known.
+    fn methods_resolvable<'s>(
+        &self,
+        owners: &MethodOwners,
+        source: &str,
+        calls: &[NameCall<'s>],
+    ) -> Vec<(&'s str, bool)> {
+        let mut names: Vec<&str> = calls.iter().map(|call| call.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        let known: Vec<(&str, Arc<FxHashSet<u32>>)> = names
+            .iter()
+            .filter(|name| !self.asyncio_names.contains(*name))
+            .filter_map(|&name| Some((name, owners.owners(name)?)))
+            .collect();
+        let sets: Vec<&FxHashSet<u32>> = known.iter().map(|(_, owners)| &**owners).collect();
+        let written = method_owners::writes_any_of(source, &sets);
+        names
+            .iter()
+            .map(|&name| {
+                let resolvable = match known.iter().position(|&(known, _)| known == name) {
+                    Some(at) => written[at],
+                    None => true,
+                };
+                (name, resolvable)
+            })
+            .collect()
     }
 
     /// `head.part.name()`: through what `head` is imported as, and through the values
@@ -380,6 +443,10 @@ impl ReachGraph {
         }
         if self.through_imported_name(caller.imports, path, name) == Some(true) {
             return true;
+        }
+        // Not a function down an imported module path: a method of a value.
+        if !self.method_may_resolve(caller, name) {
+            return false;
         }
         match caller.values.of(path[0]) {
             Some(bindings) if !bindings.opaque => bindings

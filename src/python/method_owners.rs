@@ -1,0 +1,622 @@
+//! Which names can hand a module a value whose method `name` is a coroutine function,
+//! so that the prefilter parses a file for `x.get()` only if it writes one of them.
+//!
+//! The semantic model resolves a method called on a value (`x.get()`,
+//! `self.client.get()`, `make().get()`) only through the value's origin: the class a
+//! call constructs, a parameter's annotation, the class of `self`, a function's
+//! declared return type, the recorded type of `self.attr`. Each step names its class or
+//! function in some text: the linted file itself, or an indexed module's class body or
+//! function signature. So the method can be an `async def get` of class `D` only if the
+//! file writes a name of the *owners* of `get`:
+//!
+//! - the classes that define `async def get`, and the classes whose bases name an
+//!   owner (they inherit the method, or an attribute that leads to it);
+//! - the classes whose body names an owner where it can give an attribute its type
+//!   (a class-level statement, a method's signature, a statement of a method that
+//!   assigns to an attribute of `self`);
+//! - the functions whose return annotation names an owner;
+//! - the names an import renames an owner to (`import View as V`).
+//!
+//! Names are matched by the hash of their text, whatever module defines them: a
+//! shared name or a hash collision only makes more files parsed. The facts come from
+//! the bytes of the indexed modules ([`OwnerFacts`], taken during their outline),
+//! and the owners of a name are worked out the first time the prefilter asks.
+
+use std::hash::Hasher;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::prefilter::is_identifier_byte;
+
+/// A name's text, as the owners are matched.
+pub fn name_hash(name: &[u8]) -> u32 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(name);
+    let hash = hasher.finish();
+    (hash ^ (hash >> 32)) as u32
+}
+
+/// Past this many owners, a method name counts as reachable from every file: a name
+/// that core classes lead to (`async_init` of `hass.config_entries.flow`) is written
+/// nearly everywhere, and matching hundreds of names costs more than it spares.
+const MAX_OWNERS: usize = 512;
+
+/// What one indexed module says of its classes and functions, as name hashes packed
+/// into one allocation: a whole project's facts are held until its scan pass ends.
+/// Its classes (name, then the counts and lists of [`ClassFacts`]), then its
+/// functions with a return annotation (name, count, names).
+#[derive(Debug, Default)]
+pub struct OwnerFacts {
+    packed: Box<[u32]>,
+}
+
+impl OwnerFacts {
+    pub fn is_empty(&self) -> bool {
+        self.packed.is_empty()
+    }
+
+    fn pack(gathered: Gathered) -> OwnerFacts {
+        if gathered.classes.is_empty() && gathered.returns.is_empty() {
+            return OwnerFacts::default();
+        }
+        let mut packed = vec![gathered.classes.len() as u32];
+        for class in gathered.classes {
+            packed.push(class.name);
+            let lists = [class.bases, class.async_methods, class.mentions];
+            packed.extend(lists.iter().map(|list| list.len() as u32));
+            packed.extend(lists.into_iter().flatten());
+        }
+        for (function, annotation) in gathered.returns {
+            packed.extend([function, annotation.len() as u32]);
+            packed.extend(annotation);
+        }
+        OwnerFacts {
+            packed: packed.into_boxed_slice(),
+        }
+    }
+
+    /// Each class: its name, bases, `async def` methods and mentions.
+    fn classes(&self) -> impl Iterator<Item = (u32, [&[u32]; 3])> + '_ {
+        let count = self.packed.first().map_or(0, |&count| count as usize);
+        let mut at = 1;
+        (0..count).map(move |_| {
+            let name = self.packed[at];
+            let lengths = [0, 1, 2].map(|i| self.packed[at + 1 + i] as usize);
+            at += 4;
+            let lists = lengths.map(|length| {
+                let list = &self.packed[at..at + length];
+                at += length;
+                list
+            });
+            (name, lists)
+        })
+    }
+
+    /// Each function with a return annotation, and the annotation's names.
+    fn returns(&self) -> impl Iterator<Item = (u32, &[u32])> + '_ {
+        let mut at = 1 + self
+            .classes()
+            .map(|(_, lists)| 4 + lists.iter().map(|list| list.len()).sum::<usize>())
+            .sum::<usize>();
+        std::iter::from_fn(move || {
+            let (&function, &length) = (self.packed.get(at)?, self.packed.get(at + 1)?);
+            let annotation = &self.packed[at + 2..at + 2 + length as usize];
+            at += 2 + length as usize;
+            Some((function, annotation))
+        })
+    }
+}
+
+/// The facts of a module while its pass runs.
+#[derive(Debug, Default)]
+struct Gathered {
+    classes: Vec<ClassFacts>,
+    /// Functions with a return annotation: the function, and the annotation's names.
+    returns: Vec<(u32, Vec<u32>)>,
+}
+
+#[derive(Debug)]
+struct ClassFacts {
+    name: u32,
+    /// Every name of the header after the class's own: bases, keywords.
+    bases: Vec<u32>,
+    async_methods: Vec<u32>,
+    /// Names of class-level statements, method signatures (a parameter's annotation
+    /// types the attribute it is assigned to) and the statements of methods that
+    /// assign to `self.<attr>`.
+    mentions: Vec<u32>,
+}
+
+/// Where a statement sits, as the outline's pass knows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// At module level (blocks such as `if` or `try` aside).
+    Module,
+    /// Directly in a class body (blocks aside).
+    Class,
+    /// In a function, at any depth.
+    Function,
+}
+
+/// What the pending statement gives once its text is known.
+#[derive(Clone, Copy, Debug)]
+enum Pending {
+    /// `class Name(...)`: the class's bases.
+    ClassHeader(usize),
+    /// A module-level function's `def`: its return annotation.
+    FunctionHeader(u32),
+    /// A method's `def`: every name of its signature.
+    Signature(usize),
+    /// A class-level statement: what can type a class attribute.
+    ClassLevel(usize),
+    /// A statement in a method: what can type an attribute of `self` it assigns to.
+    InMethod(usize),
+}
+
+/// Gathers a module's [`OwnerFacts`] statement by statement, as the outline's pass
+/// finds where each starts.
+pub struct OwnerCollector {
+    facts: Gathered,
+    /// The classes whose bodies the current statement may be in: indentation and
+    /// index into `facts.classes`.
+    classes: Vec<(usize, usize)>,
+    pending: Option<(Pending, usize)>,
+    self_dot: memchr::memmem::Finder<'static>,
+}
+
+impl Default for OwnerCollector {
+    fn default() -> OwnerCollector {
+        OwnerCollector {
+            facts: Gathered::default(),
+            classes: Vec::new(),
+            pending: None,
+            self_dot: memchr::memmem::Finder::new(b"self."),
+        }
+    }
+}
+
+impl OwnerCollector {
+    /// A statement starts at `at` (its first non-blank byte), indented by `indent`,
+    /// in `place`.
+    pub fn statement(&mut self, bytes: &[u8], at: usize, indent: usize, place: Place) {
+        self.finish_pending(bytes, at);
+        while self
+            .classes
+            .last()
+            .is_some_and(|&(class_indent, _)| class_indent >= indent)
+        {
+            self.classes.pop();
+        }
+        let innermost = self.classes.last().map(|&(_, class)| class);
+        let words = first_words(bytes, at);
+        let pending = match (words, place, innermost) {
+            ([Some(b"class"), Some(name)], _, _) => {
+                self.facts.classes.push(ClassFacts {
+                    name: name_hash(name),
+                    bases: Vec::new(),
+                    async_methods: Vec::new(),
+                    mentions: Vec::new(),
+                });
+                let class = self.facts.classes.len() - 1;
+                self.classes.push((indent, class));
+                Some(Pending::ClassHeader(class))
+            }
+            ([Some(b"async"), Some(b"def")], Place::Class, Some(class)) => {
+                if let Some(name) = word_after(bytes, at, 2) {
+                    self.facts.classes[class]
+                        .async_methods
+                        .push(name_hash(name));
+                }
+                Some(Pending::Signature(class))
+            }
+            ([Some(b"def"), _], Place::Class, Some(class)) => Some(Pending::Signature(class)),
+            ([Some(b"def"), Some(name)], Place::Module, _) => {
+                Some(Pending::FunctionHeader(name_hash(name)))
+            }
+            ([Some(b"async"), Some(b"def")], Place::Module, _) => {
+                word_after(bytes, at, 2).map(|name| Pending::FunctionHeader(name_hash(name)))
+            }
+            // A docstring or a decorator gives no attribute a type.
+            _ if matches!(bytes[at], b'"' | b'\'' | b'@') => None,
+            (_, Place::Class, Some(class)) => Some(Pending::ClassLevel(class)),
+            (_, Place::Function, Some(class)) => Some(Pending::InMethod(class)),
+            _ => None,
+        };
+        self.pending = pending.map(|pending| (pending, at));
+    }
+
+    /// The facts, once the pass has reached the end of the text.
+    pub fn finish(mut self, bytes: &[u8]) -> OwnerFacts {
+        self.finish_pending(bytes, bytes.len());
+        // A class's `self.` statements name the same things over and over; a whole
+        // project's facts are held until the scan pass ends.
+        for class in &mut self.facts.classes {
+            for names in [&mut class.bases, &mut class.mentions] {
+                names.sort_unstable();
+                names.dedup();
+            }
+        }
+        OwnerFacts::pack(self.facts)
+    }
+
+    /// Reads the pending statement, which ends where the next one starts.
+    fn finish_pending(&mut self, bytes: &[u8], end: usize) {
+        let Some((pending, start)) = self.pending.take() else {
+            return;
+        };
+        let text = &bytes[start..end.max(start)];
+        match pending {
+            Pending::ClassHeader(class) => {
+                let bases = name_hashes(text).skip(2);
+                self.facts.classes[class].bases.extend(bases);
+            }
+            Pending::FunctionHeader(function) => {
+                if let Some(annotation) = return_annotation(text) {
+                    self.facts
+                        .returns
+                        .push((function, name_hashes(annotation).collect()));
+                }
+            }
+            // A parameter's annotation types the attribute it is assigned to.
+            Pending::Signature(class) => {
+                self.facts.classes[class]
+                    .mentions
+                    .extend(signature_names(text));
+            }
+            Pending::ClassLevel(class) => {
+                self.facts.classes[class]
+                    .mentions
+                    .extend(typing_names(text));
+            }
+            // `self.x = v`, `a = self.x = v`, `self.x: T = v`: any assignment that
+            // names `self.` (a comparison or a keyword argument too, which only adds
+            // mentions).
+            Pending::InMethod(class) => {
+                if memchr::memchr(b'=', text).is_some() && self.self_dot.find(text).is_some() {
+                    self.facts.classes[class]
+                        .mentions
+                        .extend(typing_names(text));
+                }
+            }
+        }
+    }
+}
+
+/// The first two words of a statement (`async def`, `class Name`, `self` of `self.x`).
+fn first_words(bytes: &[u8], at: usize) -> [Option<&[u8]>; 2] {
+    let first = word(bytes, at);
+    let second = first.and_then(|first| word(bytes, skip_blanks(bytes, at + first.len())));
+    [first, second]
+}
+
+/// The word after the first `skip` words of a statement: the name of `async def name`.
+fn word_after(bytes: &[u8], at: usize, skip: usize) -> Option<&[u8]> {
+    let mut at = at;
+    for _ in 0..skip {
+        at = skip_blanks(bytes, at + word(bytes, at)?.len());
+    }
+    word(bytes, at)
+}
+
+fn word(bytes: &[u8], at: usize) -> Option<&[u8]> {
+    let length = bytes
+        .get(at..)?
+        .iter()
+        .take_while(|&&b| is_identifier_byte(b))
+        .count();
+    (length > 0).then(|| &bytes[at..at + length])
+}
+
+fn skip_blanks(bytes: &[u8], at: usize) -> usize {
+    at + bytes.get(at..).map_or(0, |rest| {
+        rest.iter()
+            .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\\' | b'\n' | b'\r'))
+            .count()
+    })
+}
+
+/// The text after a `def` header's `->`, if it has one (up to the end of the
+/// statement: a one-line body's names count too, which only adds owners).
+fn return_annotation(text: &[u8]) -> Option<&[u8]> {
+    memchr::memmem::find(text, b"->").map(|arrow| &text[arrow + 2..])
+}
+
+/// What in an assignment's text can give its target a type: the name of every call
+/// (`Client` of `x = api.Client(...)`, the callee is its origin) and, when the
+/// statement is annotated (a `:` before its `=`), the names of the annotation.
+/// Hashed, like [`name_hashes`].
+fn typing_names(text: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    let equals = memchr::memchr(b'=', text).unwrap_or(text.len());
+    let annotation = match memchr::memchr(b':', &text[..equals]) {
+        Some(colon) => &text[colon + 1..equals],
+        None => &[],
+    };
+    let callees = identifier_spans(text)
+        .filter(|&(start, end)| {
+            text[end..].trim_ascii_start().first() == Some(&b'(') && !called_on_self(text, start)
+        })
+        .map(|(start, end)| &text[start..end]);
+    callees.chain(identifiers(annotation)).map(name_hash)
+}
+
+/// Is the call whose name starts at `start` made on `self` or `cls`
+/// (`self.hass.async_add_job(...)`)? A summary gives an attribute the type of a call
+/// only through a name the module binds at its top level, which `self` never is.
+fn called_on_self(text: &[u8], start: usize) -> bool {
+    let mut at = start;
+    loop {
+        let before = text[..at].trim_ascii_end();
+        if before.last() != Some(&b'.') {
+            let head = &text[at..];
+            let head_end = head.iter().position(|&b| !IDENTIFIER[usize::from(b)]);
+            let head = &head[..head_end.unwrap_or(head.len())];
+            return matches!(head, b"self" | b"cls");
+        }
+        let part = before[..before.len() - 1].trim_ascii_end();
+        let part_start = part
+            .iter()
+            .rposition(|&b| !IDENTIFIER[usize::from(b)])
+            .map_or(0, |i| i + 1);
+        if part_start == part.len() {
+            // `f().name(`, `x[0].name(`: no plain chain.
+            return false;
+        }
+        at = part_start;
+    }
+}
+
+/// The names of a `def` header other than its keywords, its own name and its
+/// parameters' names: annotations, defaults. Hashed, like [`name_hashes`].
+fn signature_names(text: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    let parameters = memchr::memchr(b'(', text).unwrap_or(text.len());
+    identifier_spans(text)
+        .filter(move |&(start, end)| start > parameters && !is_parameter_name(text, start, end))
+        .map(|(start, end)| name_hash(&text[start..end]))
+}
+
+/// `name` of `(name: T`, `, name=1`, `*name)`: a parameter, which types nothing.
+fn is_parameter_name(text: &[u8], start: usize, end: usize) -> bool {
+    let before = text[..start].trim_ascii_end().last();
+    let after = text[end..].trim_ascii_start().first();
+    matches!(before, Some(b'(' | b',' | b'*')) && matches!(after, Some(b':' | b',' | b')' | b'='))
+}
+
+/// Where each identifier of a text starts and ends (a word of a string or a comment
+/// too; a number is none).
+fn identifier_spans(text: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at
+            + text[at..]
+                .iter()
+                .position(|&b| IDENTIFIER[usize::from(b)])?;
+        let end = start
+            + text[start..]
+                .iter()
+                .position(|&b| !IDENTIFIER[usize::from(b)])
+                .unwrap_or(text.len() - start);
+        at = end;
+        Some((start, end))
+    })
+    .filter(|&(start, _)| !text[start].is_ascii_digit())
+}
+
+/// [`is_identifier_byte`] as a table.
+static IDENTIFIER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = is_identifier_byte(byte as u8);
+        byte += 1;
+    }
+    table
+};
+
+/// The hashes of the identifiers of a text, strings and comments included (a string
+/// annotation names its class).
+fn name_hashes(text: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    identifiers(text).map(name_hash)
+}
+
+/// The identifiers of a text, and the words of its strings and comments (a name
+/// cannot start with a digit).
+fn identifiers(text: &[u8]) -> impl Iterator<Item = &[u8]> + '_ {
+    identifier_spans(text).map(|(start, end)| &text[start..end])
+}
+
+/// `from m import original as alias`, as [`MethodOwners::new`] takes it.
+pub fn rename(original: &str, alias: &str) -> (u32, u32) {
+    (name_hash(original.as_bytes()), name_hash(alias.as_bytes()))
+}
+
+/// The owners of each method name asked about, worked out from every indexed
+/// module's facts.
+#[derive(Default)]
+pub struct MethodOwners {
+    /// (method, class): the classes that define `async def method`, sorted.
+    defined_in: Vec<(u32, u32)>,
+    /// (name, owner-to-be): the classes, functions and renames that become owners
+    /// when the name is one, sorted.
+    lead_to: Vec<(u32, u32)>,
+    /// Per method name asked so far: its owners, or `None` past [`MAX_OWNERS`].
+    owners: RwLock<FxHashMap<u32, Option<Arc<FxHashSet<u32>>>>>,
+}
+
+impl MethodOwners {
+    /// `renames`: every [`rename`] of the run's imports.
+    pub fn new(facts: Vec<OwnerFacts>, renames: Vec<(u32, u32)>) -> MethodOwners {
+        // Only a class, a function or a renamed name can ever be an owner: the other
+        // names mentioned (`str`, `hass`, `_attr_name`) lead nowhere.
+        let mut definitions: FxHashSet<u32> = FxHashSet::default();
+        for module in &facts {
+            definitions.extend(module.classes().map(|(name, _)| name));
+            definitions.extend(module.returns().map(|(function, _)| function));
+        }
+        definitions.extend(renames.iter().map(|&(original, _)| original));
+        let mut defined_in = Vec::new();
+        let mut lead_to = Vec::with_capacity(renames.len());
+        for module in facts {
+            for (class, [bases, async_methods, mentions]) in module.classes() {
+                defined_in.extend(async_methods.iter().map(|&method| (method, class)));
+                lead_to.extend(
+                    (bases.iter().chain(mentions))
+                        .filter(|name| definitions.contains(name))
+                        .map(|&name| (name, class)),
+                );
+            }
+            for (function, annotation) in module.returns() {
+                lead_to.extend(
+                    (annotation.iter())
+                        .filter(|name| definitions.contains(name))
+                        .map(|&name| (name, function)),
+                );
+            }
+        }
+        lead_to.extend(renames);
+        defined_in.sort_unstable();
+        defined_in.dedup();
+        lead_to.sort_unstable();
+        lead_to.dedup();
+        lead_to.shrink_to_fit();
+        defined_in.shrink_to_fit();
+        MethodOwners {
+            defined_in,
+            lead_to,
+            owners: RwLock::default(),
+        }
+    }
+
+    /// The names that can hand a value whose method `method` is a coroutine function
+    /// of an indexed module; `None` when there are too many to be worth matching.
+    pub fn owners(&self, method: &str) -> Option<Arc<FxHashSet<u32>>> {
+        let method = name_hash(method.as_bytes());
+        let known = self.owners.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(owners) = known.get(&method) {
+            return owners.clone();
+        }
+        drop(known);
+        let owners = self.work_out(method).map(Arc::new);
+        let mut known = self.owners.write().unwrap_or_else(PoisonError::into_inner);
+        known.entry(method).or_insert(owners).clone()
+    }
+
+    fn work_out(&self, method: u32) -> Option<FxHashSet<u32>> {
+        let mut owners: FxHashSet<u32> = pairs_of(&self.defined_in, method).collect();
+        let mut to_follow: Vec<u32> = owners.iter().copied().collect();
+        while let Some(owner) = to_follow.pop() {
+            for next in pairs_of(&self.lead_to, owner) {
+                if owners.insert(next) {
+                    if owners.len() > MAX_OWNERS {
+                        return None;
+                    }
+                    to_follow.push(next);
+                }
+            }
+        }
+        Some(owners)
+    }
+}
+
+/// The second halves of the sorted pairs whose first half is `key`.
+fn pairs_of(pairs: &[(u32, u32)], key: u32) -> impl Iterator<Item = u32> + '_ {
+    let start = pairs.partition_point(|&(first, _)| first < key);
+    pairs[start..]
+        .iter()
+        .take_while(move |&&(first, _)| first == key)
+        .map(|&(_, second)| second)
+}
+
+/// For each set of owners, does `source` write one of them (in code, a string or a
+/// comment)? One pass over its words, which stops once every set is found.
+pub fn writes_any_of(source: &str, owners: &[&FxHashSet<u32>]) -> Vec<bool> {
+    let mut written = vec![false; owners.len()];
+    let mut unwritten = owners.len();
+    for word in identifiers(source.as_bytes()) {
+        let name = name_hash(word);
+        for (found, owners) in written.iter_mut().zip(owners) {
+            if !*found && owners.contains(&name) {
+                *found = true;
+                unwritten -= 1;
+            }
+        }
+        if unwritten == 0 {
+            break;
+        }
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::python::outline::outline_with_owners;
+
+    fn owners_of(modules: &[&str], renames: &[(&str, &str)], method: &str) -> Option<Vec<u32>> {
+        let facts = modules
+            .iter()
+            .map(|source| outline_with_owners(source).1)
+            .collect();
+        let renames = renames.iter().map(|&(a, b)| rename(a, b)).collect();
+        let owners = MethodOwners::new(facts, renames).owners(method)?;
+        let mut owners: Vec<u32> = owners.iter().copied().collect();
+        owners.sort_unstable();
+        Some(owners)
+    }
+
+    fn hashes(names: &[&str]) -> Vec<u32> {
+        let mut hashes: Vec<u32> = names.iter().map(|n| name_hash(n.as_bytes())).collect();
+        hashes.sort_unstable();
+        hashes
+    }
+
+    #[test]
+    fn owners_follow_bases_attributes_returns_and_renames() {
+        let views = "class View:\n    async def get(self):\n        pass\n\n\
+                     class Sub(api.View, metaclass=Meta):\n    pass\n";
+        let holders = "class Holder:\n    view: 'View'\n\n\
+                       class Maker:\n    def __init__(self, other: Other):\n        self.made = make(1)\n\n\
+                       def make(x) -> Sub:\n    pass\n\n\
+                       def unrelated() -> None:\n    pass\n";
+        assert_eq!(
+            owners_of(&[views, holders], &[("Holder", "H")], "get"),
+            Some(hashes(&["View", "Sub", "Holder", "Maker", "make", "H"]))
+        );
+        assert_eq!(owners_of(&[views], &[], "close"), Some(Vec::new()));
+    }
+
+    #[test]
+    fn only_what_can_type_an_attribute_counts() {
+        let views = "class View:\n    async def get(self):\n        pass\n";
+        // A parameter's name, a call made on `self`, a statement that assigns to no
+        // attribute of `self`, a comparison: none types an attribute.
+        let others = "class A:\n    def f(self, View: int):\n        pass\n\n\
+                      class B:\n    def f(self):\n        self.x = self.View()\n\n\
+                      class C:\n    def f(self):\n        x = View()\n\n\
+                      class D:\n    def f(self):\n        if self.ok:\n            View()\n";
+        assert_eq!(
+            owners_of(&[views, others], &[], "get"),
+            Some(hashes(&["View"]))
+        );
+    }
+
+    #[test]
+    fn too_many_owners_make_a_method_unknown() {
+        let mut source = String::from("class C0:\n    async def get(self):\n        pass\n");
+        for i in 1..=MAX_OWNERS {
+            source.push_str(&format!("class C{i}(C{}):\n    pass\n", i - 1));
+        }
+        assert_eq!(owners_of(&[&source], &[], "get"), None);
+    }
+
+    #[test]
+    fn a_file_writes_an_owner_in_code_strings_or_comments() {
+        let view: FxHashSet<u32> = [name_hash(b"View")].into_iter().collect();
+        let other: FxHashSet<u32> = [name_hash(b"Other")].into_iter().collect();
+        assert_eq!(
+            writes_any_of("def f(v: 'View'):\n    v.get()\n", &[&view, &other]),
+            [true, false]
+        );
+        assert_eq!(writes_any_of("Views = 1\n", &[&view]), [false]);
+    }
+}
