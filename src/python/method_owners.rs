@@ -27,7 +27,8 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::prefilter::is_identifier_byte;
+use super::outline::word_at;
+use crate::prefilter::IDENTIFIER_BYTES;
 
 /// A name's text, as the owners are matched.
 pub fn name_hash(name: &[u8]) -> u32 {
@@ -285,8 +286,8 @@ impl OwnerCollector {
 
 /// The first two words of a statement (`async def`, `class Name`, `self` of `self.x`).
 fn first_words(bytes: &[u8], at: usize) -> [Option<&[u8]>; 2] {
-    let first = word(bytes, at);
-    let second = first.and_then(|first| word(bytes, skip_blanks(bytes, at + first.len())));
+    let first = word_at(bytes, at);
+    let second = first.and_then(|first| word_at(bytes, skip_blanks(bytes, at + first.len())));
     [first, second]
 }
 
@@ -294,18 +295,9 @@ fn first_words(bytes: &[u8], at: usize) -> [Option<&[u8]>; 2] {
 fn word_after(bytes: &[u8], at: usize, skip: usize) -> Option<&[u8]> {
     let mut at = at;
     for _ in 0..skip {
-        at = skip_blanks(bytes, at + word(bytes, at)?.len());
+        at = skip_blanks(bytes, at + word_at(bytes, at)?.len());
     }
-    word(bytes, at)
-}
-
-fn word(bytes: &[u8], at: usize) -> Option<&[u8]> {
-    let length = bytes
-        .get(at..)?
-        .iter()
-        .take_while(|&&b| is_identifier_byte(b))
-        .count();
-    (length > 0).then(|| &bytes[at..at + length])
+    word_at(bytes, at)
 }
 
 fn skip_blanks(bytes: &[u8], at: usize) -> usize {
@@ -349,14 +341,14 @@ fn called_on_self(text: &[u8], start: usize) -> bool {
         let before = text[..at].trim_ascii_end();
         if before.last() != Some(&b'.') {
             let head = &text[at..];
-            let head_end = head.iter().position(|&b| !IDENTIFIER[usize::from(b)]);
+            let head_end = head.iter().position(|&b| !IDENTIFIER_BYTES[usize::from(b)]);
             let head = &head[..head_end.unwrap_or(head.len())];
             return matches!(head, b"self" | b"cls");
         }
         let part = before[..before.len() - 1].trim_ascii_end();
         let part_start = part
             .iter()
-            .rposition(|&b| !IDENTIFIER[usize::from(b)])
+            .rposition(|&b| !IDENTIFIER_BYTES[usize::from(b)])
             .map_or(0, |i| i + 1);
         if part_start == part.len() {
             // `f().name(`, `x[0].name(`: no plain chain.
@@ -390,28 +382,17 @@ fn identifier_spans(text: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
         let start = at
             + text[at..]
                 .iter()
-                .position(|&b| IDENTIFIER[usize::from(b)])?;
+                .position(|&b| IDENTIFIER_BYTES[usize::from(b)])?;
         let end = start
             + text[start..]
                 .iter()
-                .position(|&b| !IDENTIFIER[usize::from(b)])
+                .position(|&b| !IDENTIFIER_BYTES[usize::from(b)])
                 .unwrap_or(text.len() - start);
         at = end;
         Some((start, end))
     })
     .filter(|&(start, _)| !text[start].is_ascii_digit())
 }
-
-/// [`is_identifier_byte`] as a table.
-static IDENTIFIER: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        table[byte] = is_identifier_byte(byte as u8);
-        byte += 1;
-    }
-    table
-};
 
 /// The hashes of the identifiers of a text, strings and comments included (a string
 /// annotation names its class).

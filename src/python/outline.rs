@@ -298,7 +298,7 @@ fn enclosing(blocks: &[(usize, Block)]) -> Option<Block> {
 }
 
 /// The identifier starting at `at`, if one does.
-fn word_at(bytes: &[u8], at: usize) -> Option<&[u8]> {
+pub(crate) fn word_at(bytes: &[u8], at: usize) -> Option<&[u8]> {
     let length = bytes
         .get(at..)?
         .iter()

@@ -30,7 +30,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::catalog::BlockingTable;
-use crate::prefilter::is_identifier_byte;
+use crate::prefilter::IDENTIFIER_BYTES;
 
 /// Words any of which lets a module with async code be parsed.
 const STANDALONE: &[&str] = &[
@@ -392,26 +392,18 @@ fn identifiers_in(
     let segment = &bytes[range.clone()];
     let mut at = 0;
     std::iter::from_fn(move || {
-        let start = at + segment[at..].iter().position(|&b| IDENTIFIER[b as usize])?;
+        let start = at
+            + segment[at..]
+                .iter()
+                .position(|&b| IDENTIFIER_BYTES[b as usize])?;
         let end = segment[start..]
             .iter()
-            .position(|&b| !IDENTIFIER[b as usize])
+            .position(|&b| !IDENTIFIER_BYTES[b as usize])
             .map_or(segment.len(), |length| start + length);
         at = end;
         Some((range.start + start, &segment[start..end]))
     })
 }
-
-/// [`is_identifier_byte`] as a table, for the scan of every byte of a module.
-static IDENTIFIER: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        table[byte] = is_identifier_byte(byte as u8);
-        byte += 1;
-    }
-    table
-};
 
 #[cfg(test)]
 mod tests {
