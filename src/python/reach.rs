@@ -9,6 +9,11 @@
 //! only if one of the file's imports reaches, along indexed modules' imports, a module
 //! that defines `async def fetch` (or, for asyncio's coroutine names, one that
 //! mentions `asyncio`). A file whose imports reach no such module is not parsed.
+//!
+//! A method called on a value (`x.fetch()`, `self.client.fetch()`) must also be able
+//! to resolve: the file must write one of the method's owners, the names that can
+//! hand out a value with an `async def fetch` ([`super::method_owners`]). The import
+//! graph alone cannot tell: a core module of a large project reaches every module.
 
 use super::names::dotted;
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
