@@ -481,6 +481,11 @@ class Maker:
         self.inner = Holder(View())
 
 
+class Declared:
+    def __init__(self):
+        self.view: View
+
+
 def make_view() -> SubView:
     return SubView()
 
@@ -493,10 +498,11 @@ class Factory:
     write(
         dir.path(),
         "lib/__init__.py",
-        "from .views import View as Page, Annotated, Holder, make_view, Factory, Maker\n",
+        "from .views import View as Page, Annotated, Declared, Holder, make_view, Factory, Maker\n",
     );
     // Each file reaches `View.get` by another way: a base class, an attribute typed
-    // by a parameter's annotation or by a call, a class-level annotation, a function's
+    // by a parameter's annotation, by a call or by its own annotation in a method, a
+    // class-level annotation, a function's
     // or a method's return type, a renaming import. None has an async word.
     let callers = [
         (
@@ -516,6 +522,12 @@ class Factory:
             "from lib import Maker",
             "m: Maker",
             "m.inner.view.get()",
+        ),
+        (
+            "declared.py",
+            "from lib import Declared",
+            "d: Declared",
+            "d.view.get()",
         ),
         (
             "class_level.py",

@@ -270,11 +270,12 @@ impl OwnerCollector {
                     .mentions
                     .extend(typing_names(text));
             }
-            // `self.x = v`, `a = self.x = v`, `self.x: T = v`: any assignment that
-            // names `self.` (a comparison or a keyword argument too, which only adds
-            // mentions).
+            // `self.x = v`, `a = self.x = v`, `self.x: T = v`, `self.x: T`: any
+            // assignment or annotation that names `self.` (a comparison, a keyword
+            // argument or a block header too, which only adds mentions).
             Pending::InMethod(class) => {
-                if memchr::memchr(b'=', text).is_some() && self.self_dot.find(text).is_some() {
+                let assigns = memchr::memchr2(b'=', b':', text).is_some();
+                if assigns && self.self_dot.find(text).is_some() {
                     self.facts.classes[class]
                         .mentions
                         .extend(typing_names(text));
