@@ -133,7 +133,12 @@ struct ToLint {
 
 enum ScannedAs {
     Unreadable(Box<Unreadable>),
-    Python(ModuleName),
+    Python {
+        module: ModuleName,
+        /// The names the index registers this file alone under: the lint pass hands
+        /// them the summary it makes anyway.
+        indexed_as: Vec<String>,
+    },
     Rust,
 }
 
@@ -142,7 +147,9 @@ impl ToLint {
     fn of(scanned: Scanned) -> Option<ToLint> {
         let scanned_as = match scanned.scan {
             Scan::Unreadable(unreadable) => ScannedAs::Unreadable(unreadable),
-            Scan::Python { module, .. } => ScannedAs::Python(module),
+            Scan::Python {
+                module, indexed_as, ..
+            } => ScannedAs::Python { module, indexed_as },
             Scan::Rust { .. } => ScannedAs::Rust,
         };
         Some(ToLint {
@@ -279,7 +286,9 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
         },
     };
     let mut index = Indexes {
-        python: build_python_index(&scanned, &sources),
+        python: build_python_index(&mut scanned, &sources, &|name| {
+            skipping.reach.is_imported(name)
+        }),
         rust: rust_index,
     };
     index.python.set_coroutine_names(coroutine_names);
@@ -593,10 +602,17 @@ fn summarize_rust(source: &str, location: &FileLocation) -> Option<FileSummary> 
 
 /// The Python project index: every module that can define something a call elsewhere
 /// resolves to, registered by name and summarized only when a lookup reaches it.
-fn build_python_index(scanned: &[Scanned], sources: &Sources) -> ProjectIndex {
+///
+/// Each scan's `indexed_as` keeps the names its lint hands the summary it makes to:
+/// those the file alone is registered under, and which `may_be_looked_up`.
+fn build_python_index(
+    scanned: &mut [Scanned],
+    sources: &Sources,
+    may_be_looked_up: &dyn Fn(&str) -> bool,
+) -> ProjectIndex {
     let mut files = IndexedFiles::default();
     let mut files_by_name: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    for file in scanned {
+    for file in scanned.iter() {
         if let Scan::Python {
             indexed_as, module, ..
         } = &file.scan
@@ -610,6 +626,12 @@ fn build_python_index(scanned: &[Scanned], sources: &Sources) -> ProjectIndex {
             }
         }
     }
+    // A name several files share is summarized by merging them all: no one file's
+    // lint can stand in for its loader.
+    let merged: rustc_hash::FxHashSet<String> = (files_by_name.iter())
+        .filter(|(_, ids)| ids.len() > 1)
+        .map(|(name, _)| name.to_string())
+        .collect();
     let files = Arc::new(files);
     let mut index = ProjectIndex::default();
     for (name, ids) in files_by_name {
@@ -619,6 +641,11 @@ fn build_python_index(scanned: &[Scanned], sources: &Sources) -> ProjectIndex {
             name.to_string(),
             Box::new(move |name| files.summarize(name, &ids, &sources)),
         );
+    }
+    for file in scanned {
+        if let Scan::Python { indexed_as, .. } = &mut file.scan {
+            indexed_as.retain(|name| !merged.contains(name) && may_be_looked_up(name));
+        }
     }
     index
 }
@@ -926,10 +953,14 @@ fn lint_file(
         scanned_as,
     } = to_lint;
     let settings = &*settings;
-    let (place, read_result) = match scanned_as {
-        ScannedAs::Unreadable(unreadable) => (None, Err(unreadable)),
-        ScannedAs::Python(module) => (Some(Place::Python(module)), sources.read(&file.path)),
-        ScannedAs::Rust => (None, sources.read(&file.path)),
+    let (place, indexed_as, read_result) = match scanned_as {
+        ScannedAs::Unreadable(unreadable) => (None, Vec::new(), Err(unreadable)),
+        ScannedAs::Python { module, indexed_as } => (
+            Some(Place::Python(module)),
+            indexed_as,
+            sources.read(&file.path),
+        ),
+        ScannedAs::Rust => (None, Vec::new(), sources.read(&file.path)),
     };
     let source = match read_result {
         Ok(source) => source,
@@ -954,7 +985,7 @@ fn lint_file(
         };
     }
     let diagnostics = suppression::apply(file.language, &source, settings, || {
-        lint_source(&place, &source, index, settings)
+        lint_source(&place, &source, index, settings, &indexed_as)
     });
     Linted {
         report: Some(located_report(file.path, source, diagnostics, keep_source)),
@@ -1060,19 +1091,23 @@ fn lint_text_here(language: Language, source: &str, settings: &Settings) -> Vec<
     };
     let index = Indexes::default();
     suppression::apply(language, source, settings, || {
-        lint_source(&place, source, &index, settings)
+        lint_source(&place, source, &index, settings, &[])
     })
 }
 
 /// Lints one file, turning a panic in the linter into a finding for that file.
+/// `indexed_as`: the names the Python index registers this file alone under.
 fn lint_source(
     place: &Place,
     source: &str,
     index: &Indexes,
     settings: &Settings,
+    indexed_as: &[String],
 ) -> Vec<Diagnostic> {
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| match place {
-        Place::Python(module) => python::lint(source, module, &index.python, settings),
+        Place::Python(module) => {
+            python::lint_shared(source, module, &index.python, settings, indexed_as)
+        }
         Place::Rust(location) => rust::lint(source, location, &index.rust, settings),
     }));
     outcome.unwrap_or_else(|payload| {
@@ -1301,7 +1336,7 @@ pub fn lint_buffer(
         root: None,
     });
     suppression::apply(language, source, settings, || {
-        lint_source(&place, source, indexes, settings)
+        lint_source(&place, source, indexes, settings, &[])
     })
 }
 

@@ -832,6 +832,22 @@ impl ProjectIndex {
         self.modules.insert(name, Entry::Lazy(lazy));
     }
 
+    /// Hands the index the summary of a registered module that the lint pass has
+    /// just parsed, so that the module's first lookup need not read and parse it
+    /// again. Kept only under a name no lookup has loaded yet; `summary` must be what
+    /// the module's loader would make of the same text.
+    pub fn share(&self, name: &str, summary: &ModuleSummary) {
+        let Some(Entry::Lazy(lazy)) = self.modules.get(name) else {
+            return;
+        };
+        if lazy.summary.get().is_none() {
+            let mut shared = summary.clone();
+            shared.rename(name);
+            // A lookup that loaded the module meanwhile wins; both are the same.
+            let _ = lazy.summary.set(Some(Box::new(shared)));
+        }
+    }
+
     /// Declares every name a coroutine function of the project can be called by.
     pub fn set_coroutine_names(&mut self, names: std::sync::Arc<HashSet<String>>) {
         self.coroutine_names = Some(names);
@@ -1064,6 +1080,49 @@ class Client(Base, aio.Protocol):
 class Base:
     pass
 ";
+
+    /// A loader that counts its calls and summarizes `CLIENT`.
+    fn counting_loader(calls: &std::sync::Arc<std::sync::atomic::AtomicUsize>) -> Loader {
+        let calls = std::sync::Arc::clone(calls);
+        Box::new(move |name| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Some(summary(name, CLIENT))
+        })
+    }
+
+    #[test]
+    fn a_shared_summary_spares_the_loader_only_until_a_lookup_has_loaded_the_module() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let calls = std::sync::Arc::new(AtomicUsize::new(0));
+        let mut index = ProjectIndex::default();
+        index.register("shop.client".into(), counting_loader(&calls));
+        index.register("client".into(), counting_loader(&calls));
+        index.register("shop.other".into(), counting_loader(&calls));
+
+        // The lint pass made its summary under the module's dotted name; each
+        // registered name gets it under its own name.
+        let linted = summary("shop.client", "async def shared(): pass\n");
+        index.share("shop.client", &linted);
+        index.share("client", &linted);
+        index.share("shop.unregistered", &linted);
+        let client = index.module("shop.client").unwrap();
+        assert_eq!(client.name(), "shop.client");
+        assert!(client.function("shared").is_some() && client.function("fetch").is_none());
+        assert_eq!(index.module("client").unwrap().name(), "client");
+        assert!(index.module("shop.unregistered").is_none());
+        assert_eq!(calls.load(Ordering::Relaxed), 0);
+
+        // A module a lookup loaded keeps what its loader made.
+        assert!(index
+            .module("shop.other")
+            .unwrap()
+            .function("fetch")
+            .is_some());
+        index.share("shop.other", &linted);
+        let other = index.module("shop.other").unwrap();
+        assert!(other.function("fetch").is_some() && other.function("shared").is_none());
+        assert_eq!(calls.load(Ordering::Relaxed), 1);
+    }
 
     #[test]
     fn a_frozen_summary_answers_every_lookup_of_its_source() {

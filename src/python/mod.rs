@@ -112,23 +112,46 @@ pub fn lint(
     index: &ProjectIndex,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
+    lint_shared(source, module, index, settings, &[])
+}
+
+/// [`lint`] a module that the index registers, under `indexed_as`, with a loader of
+/// the same file: the index is handed the summary made here, and need not parse the
+/// file again when a lookup first reaches it.
+pub fn lint_shared(
+    source: &str,
+    module: &ModuleName,
+    index: &ProjectIndex,
+    settings: &Settings,
+    indexed_as: &[String],
+) -> Vec<Diagnostic> {
     let parsed = match parse(source) {
         Ok(parsed) => parsed,
         Err(diagnostic) => return vec![diagnostic],
     };
-    lint_module(source, module, &parsed.syntax().body, index, settings)
+    let body = &parsed.syntax().body;
+    let summary = match indexed_as {
+        [] => ModuleSummary::for_lint(&module.dotted, module.is_package, body),
+        names => {
+            let summary = ModuleSummary::new(&module.dotted, module.is_package, body);
+            for name in names {
+                index.share(name, &summary);
+            }
+            summary
+        }
+    };
+    lint_module(source, &summary, body, index, settings)
 }
 
 fn lint_module(
     source: &str,
-    module: &ModuleName,
+    summary: &ModuleSummary,
     body: &[Stmt],
     index: &ProjectIndex,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    let summary = ModuleSummary::for_lint(&module.dotted, module.is_package, body);
     let modules = Modules {
-        local: &summary,
+        local: summary,
         index,
     };
     let semantic = Semantic::new(modules, body);

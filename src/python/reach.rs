@@ -132,6 +132,8 @@ pub struct ReachGraph {
     /// The names that can hand a file a value with a coroutine method; `None` (a graph
     /// built without them) follows method calls on values through the imports alone.
     method_owners: Option<MethodOwners>,
+    /// The nodes some indexed module's import names.
+    imported: NodeSet,
 }
 
 /// The graph's nodes for one dotted name.
@@ -200,10 +202,12 @@ impl ReachGraph {
         };
         let mut edges = Vec::new();
         graph.add_module_trees(&modules, &mut edges);
+        let mut imported = NodeSet::with_nodes(edges.len());
         for module in modules {
-            graph.add_module(&module, &mut edges);
+            graph.add_module(&module, &mut edges, &mut imported);
         }
         graph.reached_from = Edges::pack(edges);
+        graph.imported = imported;
         graph.class_providers = graph.class_makers.iter().map(|_| OnceLock::new()).collect();
         graph
     }
@@ -233,7 +237,12 @@ impl ReachGraph {
         }
     }
 
-    fn add_module(&mut self, module: &IndexedModule, edges: &mut [Vec<NodeId>]) {
+    fn add_module(
+        &mut self,
+        module: &IndexedModule,
+        edges: &mut [Vec<NodeId>],
+        imported: &mut NodeSet,
+    ) {
         let ids: Vec<NodeId> = module
             .names
             .iter()
@@ -242,6 +251,7 @@ impl ReachGraph {
         for reach in &module.imports.reaches {
             if let Some(target) = self.node_of(reach) {
                 edges[target as usize].extend(&ids);
+                imported.insert(target);
             }
         }
         for name in &module.coroutines.module_level {
@@ -329,6 +339,19 @@ impl ReachGraph {
     /// reaches nothing it can tell of.
     pub fn knows(&self, target: &str) -> bool {
         self.nodes.contains_key(target)
+    }
+
+    /// Does some indexed module import the module `name` (`from name import x`,
+    /// `import name`, `from package import name`)? The modules no such import names
+    /// are rarely looked up by another module's lint.
+    pub fn is_imported(&self, name: &str) -> bool {
+        let Some(nodes) = self.nodes.get(name) else {
+            return false;
+        };
+        [nodes.module, nodes.tree]
+            .iter()
+            .flatten()
+            .any(|node| self.imported.contains(node))
     }
 
     fn node_of(&self, reach: &Reach) -> Option<NodeId> {
@@ -615,6 +638,7 @@ impl Providers {
 
 /// A set of graph nodes, one bit each: the graphs of large projects ask for thousands
 /// of these sets, each over thousands of nodes.
+#[derive(Default)]
 struct NodeSet {
     bits: Vec<u64>,
 }
@@ -751,6 +775,28 @@ mod tests {
             None => (Receiver::None, call),
         };
         graph.may_reach_any(source, &imports, &[NameCall { name, receiver }])
+    }
+
+    #[test]
+    fn a_module_counts_as_imported_when_an_indexed_module_names_it() {
+        let project = Project::new(&[
+            ("shop", true, "from .client import fetch\n"),
+            ("shop.client", false, "async def fetch(): ...\n"),
+            (
+                "shop.models",
+                false,
+                "from shop import db\nasync def get(): ...\n",
+            ),
+            ("shop.db", false, "async def main(): ...\n"),
+            ("shop.unused", false, "async def sleep(): ...\n"),
+        ]);
+        let graph = project.graph();
+        assert!(graph.is_imported("shop.client"));
+        assert!(graph.is_imported("shop.db"));
+        assert!(graph.is_imported("shop"));
+        assert!(!graph.is_imported("shop.unused"));
+        assert!(!graph.is_imported("shop.models"));
+        assert!(!graph.is_imported("elsewhere"));
     }
 
     #[test]
