@@ -885,7 +885,7 @@ impl Skipping {
         // A coroutine of the file itself needs no import to be called.
         if names
             .iter()
-            .any(|name| python::reach::defines_function(source, name))
+            .any(|name| python::reach::defines_coroutine(source, name))
         {
             return true;
         }

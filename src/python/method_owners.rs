@@ -270,12 +270,8 @@ impl OwnerCollector {
                     .mentions
                     .extend(typing_names(text));
             }
-            // `self.x = v`, `a = self.x = v`, `self.x: T = v`, `self.x: T`: any
-            // assignment or annotation that names `self.` (a comparison, a keyword
-            // argument or a block header too, which only adds mentions).
             Pending::InMethod(class) => {
-                let assigns = memchr::memchr2(b'=', b':', text).is_some();
-                if assigns && self.self_dot.find(text).is_some() {
+                if self.assigns_attribute_of_self(text) {
                     self.facts.classes[class]
                         .mentions
                         .extend(typing_names(text));
@@ -283,6 +279,59 @@ impl OwnerCollector {
             }
         }
     }
+}
+
+impl OwnerCollector {
+    /// Can `text` (a statement in a method, up to the next one) give `self.<attr>` a
+    /// type: `self.x = v`, `a = self.x = v`, `(self.x) = v`, `self.x: T = v`,
+    /// `self.x: T`? Every `self.<attr>` followed by an `=` (not `==`) or by a `:`
+    /// with something after it on its line counts: a block header's colon
+    /// (`if self.ready:`) ends its line, and a slice or a dict (`{self.key: v}`)
+    /// counting too only adds mentions.
+    fn assigns_attribute_of_self(&self, text: &[u8]) -> bool {
+        self.self_dot.find_iter(text).any(|at| {
+            if at > 0 && IDENTIFIER_BYTES[usize::from(text[at - 1])] {
+                return false;
+            }
+            let attribute = at + "self.".len();
+            let after = attribute
+                + text[attribute..]
+                    .iter()
+                    .take_while(|&&b| IDENTIFIER_BYTES[usize::from(b)])
+                    .count();
+            let next = skip_while(text, after, |b| {
+                matches!(b, b' ' | b'\t' | b')' | b'\\' | b'\n' | b'\r')
+            });
+            match text.get(next) {
+                Some(b'=') => text.get(next + 1) != Some(&b'='),
+                Some(b':') => annotates(text, next + 1),
+                _ => false,
+            }
+        })
+    }
+}
+
+/// Does an annotation follow the colon that ends at `at`: something on the same
+/// line (a line continuation's next line counts), other than a comment?
+fn annotates(text: &[u8], at: usize) -> bool {
+    let mut at = at;
+    loop {
+        at = skip_while(text, at, |b| matches!(b, b' ' | b'\t' | b'\x0c'));
+        match text.get(at..) {
+            Some([b'\\', b'\r', b'\n', ..]) => at += 3,
+            Some([b'\\', b'\n' | b'\r', ..]) => at += 2,
+            Some([] | [b'\n' | b'\r' | b'#', ..]) | None => return false,
+            Some(_) => return true,
+        }
+    }
+}
+
+/// Where the bytes from `at` that `skipped` accepts end.
+fn skip_while(text: &[u8], at: usize, skipped: impl Fn(u8) -> bool) -> usize {
+    at + text[at.min(text.len())..]
+        .iter()
+        .take_while(|&&b| skipped(b))
+        .count()
 }
 
 /// The first two words of a statement (`async def`, `class Name`, `self` of `self.x`).
@@ -580,6 +629,43 @@ mod tests {
             owners_of(&[views, others], &[], "get"),
             Some(hashes(&["View"]))
         );
+    }
+
+    #[test]
+    fn a_method_statement_counts_when_it_can_give_an_attribute_of_self_a_type() {
+        let collector = OwnerCollector::default();
+        for text in [
+            "self.view = make()\n",
+            "a = self.view = make()\n",
+            "(self.view) = make()\n",
+            "self.view: View = make()\n",
+            "self.view: View\n",
+            "self.view :\\\n    View\n",
+            "if ready: self.view = make()\n",
+            "x = {self.key: make()}\n",
+        ] {
+            assert!(
+                collector.assigns_attribute_of_self(text.as_bytes()),
+                "{text:?}"
+            );
+        }
+        for text in [
+            "if self.ready:\n",
+            "if self.ready:  # comment\n",
+            "with self.lock :\r\n",
+            "return self.view == make()\n",
+            "self.count += 1\n",
+            "self.view.inner = make()\n",
+            "self.views[0] = make()\n",
+            "myself.view = make()\n",
+            "f(self.view, key=make())\n",
+            "self.view\n",
+        ] {
+            assert!(
+                !collector.assigns_attribute_of_self(text.as_bytes()),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -76,17 +76,33 @@ pub struct IndexedModule<'a> {
     pub method_classes: Box<[ClassId]>,
 }
 
-/// Does `source` hold a `def name` (sync or async, anywhere, even in a string)? A
-/// module calls its own coroutine functions without importing them.
-pub fn defines_function(source: &str, name: &str) -> bool {
+/// Does `source` hold an `async def name` (anywhere, even in a string)? A module
+/// calls its own coroutine functions without importing them. A sync `def name`
+/// does not count: a call it answers creates no coroutine, and a call that reaches
+/// past it, to a coroutine method of an imported base class, goes through the
+/// module's imports.
+pub fn defines_coroutine(source: &str, name: &str) -> bool {
     let bytes = source.as_bytes();
     memchr::memmem::find_iter(bytes, name.as_bytes()).any(|start| {
         let whole_name = !bytes
             .get(start + name.len())
             .is_some_and(|&b| is_identifier_byte(b));
-        let before = bytes[..start].trim_ascii_end().len();
-        whole_name && before < start && word_ending_at(bytes, before) == b"def"
+        let before_name = blanks_before(bytes, start);
+        let before_def = blanks_before(bytes, before_name.saturating_sub(3));
+        whole_name
+            && before_name < start
+            && word_ending_at(bytes, before_name) == b"def"
+            && before_def < before_name - 3
+            && word_ending_at(bytes, before_def) == b"async"
     })
+}
+
+/// Where the blanks (line continuations included) that end at `end` start.
+fn blanks_before(bytes: &[u8], end: usize) -> usize {
+    bytes[..end]
+        .iter()
+        .rposition(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'\x0c'))
+        .map_or(0, |last| last + 1)
 }
 
 /// A module whose calls are asked about: its imports, their graph nodes (looked up
@@ -1007,22 +1023,30 @@ mod tests {
     }
 
     #[test]
-    fn a_def_of_the_name_anywhere_in_the_text_counts() {
+    fn an_async_def_of_the_name_anywhere_in_the_text_counts() {
         for source in [
             "async def fetch(): ...\n",
             "class A:\n    async  def\tfetch(self): ...\n",
-            "def fetch(): ...\n",
+            "def f():\n    async def fetch(): ...\n",
+            "async \\\n def fetch(): ...\n",
+            "x = 'async def fetch'\n",
         ] {
-            assert!(defines_function(source, "fetch"), "{source:?}");
+            assert!(defines_coroutine(source, "fetch"), "{source:?}");
         }
         for source in [
             "fetch()\n",
+            "def fetch(): ...\n",
+            "class A:\n    def fetch(self): ...\nasync def other(): ...\n",
+            "def async_fetch(): ...\n",
+            "notasync def fetch(): ...\n",
             "async def fetcher(): ...\n",
             "async def prefetch(): ...\n",
             "undef fetch\n",
             "deffetch = 1\n",
+            "def\n",
+            "fetch",
         ] {
-            assert!(!defines_function(source, "fetch"), "{source:?}");
+            assert!(!defines_coroutine(source, "fetch"), "{source:?}");
         }
     }
 
