@@ -22,7 +22,6 @@
 //! the bytes of the indexed modules ([`OwnerFacts`], taken during their outline),
 //! and the owners of a name are worked out the first time the prefilter asks.
 
-use std::hash::Hasher;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -30,12 +29,83 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::outline::word_at;
 use crate::prefilter::IDENTIFIER_BYTES;
 
-/// A name's text, as the owners are matched.
+/// A name's text, as the owners are matched: its bytes taken eight at a time, so
+/// that [`writes_any_of`] hashes a whole file's words in few steps.
 pub fn name_hash(name: &[u8]) -> u32 {
-    let mut hasher = rustc_hash::FxHasher::default();
-    hasher.write(name);
-    let hash = hasher.finish();
-    (hash ^ (hash >> 32)) as u32
+    name_hash_in(name, 0, name.len())
+}
+
+/// [`name_hash`] of `bytes[start..end]`, reading whole eight-byte words of `bytes`
+/// where it can (the bytes past the name masked off, as if it were padded with
+/// zeros).
+fn name_hash_in(bytes: &[u8], start: usize, end: usize) -> u32 {
+    let mut hash = (end - start) as u64;
+    let mut at = start;
+    while at < end {
+        let kept = (end - at).min(8);
+        let chunk = match bytes.get(at..at + 8) {
+            Some(eight) => {
+                let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+                match kept {
+                    8 => eight,
+                    _ => eight & ((1u64 << (8 * kept)) - 1),
+                }
+            }
+            None => {
+                (bytes[at..at + kept].iter().rev()).fold(0, |chunk, &b| chunk << 8 | u64::from(b))
+            }
+        };
+        hash = hash_step(hash, chunk);
+        at += 8;
+    }
+    hash_finish(hash)
+}
+
+fn hash_step(hash: u64, chunk: u64) -> u64 {
+    (hash.rotate_left(5) ^ chunk).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+}
+
+fn hash_finish(hash: u64) -> u32 {
+    (hash ^ (hash >> 29)) as u32
+}
+
+/// Calls `word` with where each identifier of `bytes` starts and ends, in order,
+/// until it returns false. Branch-free over the bytes: each block of 64 becomes a
+/// mask of its identifier bytes, and only the starts and ends of runs are visited.
+fn for_each_identifier(bytes: &[u8], mut word: impl FnMut(usize, usize) -> bool) {
+    let mut open: Option<usize> = None;
+    let mut previous_last = 0u64;
+    for (block, chunk) in bytes.chunks(64).enumerate() {
+        let base = block * 64;
+        let mut mask = 0u64;
+        for (i, &byte) in chunk.iter().enumerate() {
+            mask |= u64::from(IDENTIFIER_BYTES[usize::from(byte)]) << i;
+        }
+        let shifted = (mask << 1) | previous_last;
+        let starts = mask & !shifted;
+        let mut ends = !mask & shifted;
+        if chunk.len() < 64 {
+            ends &= (1u64 << chunk.len()) | ((1u64 << chunk.len()) - 1);
+        }
+        previous_last = mask >> 63;
+        // Starts and ends alternate, each run's end after its start.
+        let mut transitions = starts | ends;
+        while transitions != 0 {
+            let at = base + transitions.trailing_zeros() as usize;
+            transitions &= transitions - 1;
+            match open.take() {
+                None => open = Some(at),
+                Some(start) => {
+                    if !word(start, at) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+    if let Some(start) = open {
+        word(start, bytes.len());
+    }
 }
 
 /// Past this many owners, a method name counts as reachable from every file: a name
@@ -378,8 +448,8 @@ fn typing_names(text: &[u8]) -> impl Iterator<Item = u32> + '_ {
         .filter(|&(start, end)| {
             text[end..].trim_ascii_start().first() == Some(&b'(') && !called_on_self(text, start)
         })
-        .map(|(start, end)| &text[start..end]);
-    callees.chain(identifiers(annotation)).map(name_hash)
+        .map(|(start, end)| name_hash_in(text, start, end));
+    callees.chain(name_hashes(annotation))
 }
 
 /// Is the call whose name starts at `start` made on `self` or `cls`
@@ -414,7 +484,7 @@ fn signature_names(text: &[u8]) -> impl Iterator<Item = u32> + '_ {
     let parameters = memchr::memchr(b'(', text).unwrap_or(text.len());
     identifier_spans(text)
         .filter(move |&(start, end)| start > parameters && !is_parameter_name(text, start, end))
-        .map(|(start, end)| name_hash(&text[start..end]))
+        .map(|(start, end)| name_hash_in(text, start, end))
 }
 
 /// `name` of `(name: T`, `, name=1`, `*name)`: a parameter, which types nothing.
@@ -447,13 +517,7 @@ fn identifier_spans(text: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
 /// The hashes of the identifiers of a text, strings and comments included (a string
 /// annotation names its class).
 fn name_hashes(text: &[u8]) -> impl Iterator<Item = u32> + '_ {
-    identifiers(text).map(name_hash)
-}
-
-/// The identifiers of a text, and the words of its strings and comments (a name
-/// cannot start with a digit).
-fn identifiers(text: &[u8]) -> impl Iterator<Item = &[u8]> + '_ {
-    identifier_spans(text).map(|(start, end)| &text[start..end])
+    identifier_spans(text).map(|(start, end)| name_hash_in(text, start, end))
 }
 
 /// `from m import original as alias`, as [`MethodOwners::new`] takes it.
@@ -563,19 +627,41 @@ fn pairs_of(pairs: &[(u32, u32)], key: u32) -> impl Iterator<Item = u32> + '_ {
 pub fn writes_any_of(source: &str, owners: &[&FxHashSet<u32>]) -> Vec<bool> {
     let mut written = vec![false; owners.len()];
     let mut unwritten = owners.len();
-    for word in identifiers(source.as_bytes()) {
-        let name = name_hash(word);
+    if unwritten == 0 {
+        return written;
+    }
+    // Most words are no owner: a bit per hash spares them the sets' lookups.
+    let mut any_owner = [0u64; 64];
+    for &owner in owners.iter().copied().flatten() {
+        let (word, bit) = owner_bit(owner);
+        any_owner[word] |= bit;
+    }
+    let bytes = source.as_bytes();
+    for_each_identifier(bytes, |start, end| {
+        if bytes[start].is_ascii_digit() {
+            return true;
+        }
+        let name = name_hash_in(bytes, start, end);
+        let (word, bit) = owner_bit(name);
+        if any_owner[word] & bit == 0 {
+            return true;
+        }
         for (found, owners) in written.iter_mut().zip(owners) {
             if !*found && owners.contains(&name) {
                 *found = true;
                 unwritten -= 1;
             }
         }
-        if unwritten == 0 {
-            break;
-        }
-    }
+        unwritten > 0
+    });
     written
+}
+
+/// Where a name's bit is in a 4,096-bit set of [`writes_any_of`]: the word and the
+/// bit, from the hash's top bits.
+fn owner_bit(name: u32) -> (usize, u64) {
+    let at = (name >> 20) as usize;
+    (at / 64, 1 << (at % 64))
 }
 
 #[cfg(test)]
@@ -675,6 +761,55 @@ mod tests {
             source.push_str(&format!("class C{i}(C{}):\n    pass\n", i - 1));
         }
         assert_eq!(owners_of(&[&source], &[], "get"), None);
+    }
+
+    #[test]
+    fn words_are_found_and_hashed_alike_wherever_they_sit() {
+        // Words across the 64-byte blocks, of every length up to 19, up to the end.
+        let mut text = String::new();
+        for i in 0..200 {
+            let length = 1 + i % 19;
+            let word: String = (0..length)
+                .map(|j| (b'a' + ((i + j) % 26) as u8) as char)
+                .collect();
+            text.push_str(&word);
+            text.push_str([" ", "(", ".\n", "  # é ", ""][i % 5]);
+            if i % 5 == 4 {
+                text.push('1');
+            }
+        }
+        for end in [text.len(), text.len() - 1, 63, 64, 65, 127, 128, 0] {
+            let text = &text.as_bytes()[..end];
+            let mut found = Vec::new();
+            for_each_identifier(text, |start, end| {
+                found.push((start, end));
+                true
+            });
+            let expected: Vec<(usize, usize)> = (0..text.len())
+                .filter(|&i| {
+                    IDENTIFIER_BYTES[usize::from(text[i])]
+                        && (i == 0 || !IDENTIFIER_BYTES[usize::from(text[i - 1])])
+                })
+                .map(|start| {
+                    let length = text[start..]
+                        .iter()
+                        .take_while(|&&b| IDENTIFIER_BYTES[usize::from(b)])
+                        .count();
+                    (start, start + length)
+                })
+                .collect();
+            assert_eq!(found, expected);
+            for (start, end) in found {
+                assert_eq!(
+                    name_hash_in(text, start, end),
+                    name_hash(&text[start..end]),
+                    "{:?}",
+                    &text[start..end]
+                );
+            }
+        }
+        assert_ne!(name_hash(b"View"), name_hash(b"View\0"));
+        assert_ne!(name_hash(b"ab"), name_hash(b"ba"));
     }
 
     #[test]
