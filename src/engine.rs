@@ -135,8 +135,8 @@ enum ScannedAs {
     Unreadable(Box<Unreadable>),
     Python {
         module: ModuleName,
-        /// The names the index registers this file alone under: the lint pass hands
-        /// them the summary it makes anyway.
+        /// The names under which the index takes this file's summary from its lint
+        /// (it alone is registered under them, and another module imports it).
         indexed_as: Vec<String>,
     },
     Rust,
@@ -1096,7 +1096,7 @@ fn lint_text_here(language: Language, source: &str, settings: &Settings) -> Vec<
 }
 
 /// Lints one file, turning a panic in the linter into a finding for that file.
-/// `indexed_as`: the names the Python index registers this file alone under.
+/// `indexed_as`: the names under which the Python index takes the file's summary.
 fn lint_source(
     place: &Place,
     source: &str,
