@@ -466,6 +466,7 @@ mod tests {
             "async def f(x):\n    return f'{x} sleep'  # sleep\n",
             "async def f(x):\n    return x.without\n",
             "async def f(x):\n    return x.except_\n",
+            "async def f(x):\n    return rb'sleep' + \"\"\"\nsleep\n\"\"\"  # sleep\n",
         ] {
             assert!(!parsed(source), "{source:?}");
         }
@@ -473,6 +474,8 @@ mod tests {
         for source in [
             "async def f(x):\n    return ('a'.sleep)\n",
             "async def f(x):\n    return [x.sleep]",
+            "async def f(x):\n    return 'a'if x else'b'.sleep\n",
+            "async def f(x):\n    return 'x'+sleep  # a\n",
             "async def f(x):\n    try:\n        pass\n    except   :\n        pass\n",
             "async def f(x):\n    async with x:\n        pass\n    with x:\n        pass\n",
         ] {
