@@ -393,15 +393,15 @@ fn flaggable_after(before: &[u8]) -> bool {
     }
 }
 
-enum Direction {
+pub(crate) enum Direction {
     Back,
     Forth,
 }
 
 /// Skips spaces, tabs and line breaks from `at`, backwards (returning the index after
 /// the last non-blank byte before `at`) or forwards.
-fn skip_back_or_forth(bytes: &[u8], at: usize, direction: Direction) -> usize {
-    let blank = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\\');
+pub(crate) fn skip_back_or_forth(bytes: &[u8], at: usize, direction: Direction) -> usize {
+    let blank = |b: u8| matches!(b, b' ' | b'\t' | b'\x0c' | b'\n' | b'\r' | b'\\');
     match direction {
         Direction::Back => (0..at)
             .rev()

@@ -83,10 +83,8 @@ fn for_each_identifier(bytes: &[u8], mut word: impl FnMut(usize, usize) -> bool)
         }
         let shifted = (mask << 1) | previous_last;
         let starts = mask & !shifted;
-        let mut ends = !mask & shifted;
-        if chunk.len() < 64 {
-            ends &= (1u64 << chunk.len()) | ((1u64 << chunk.len()) - 1);
-        }
+        // Past a short last block, `mask` is clear: only its end can be one.
+        let ends = !mask & shifted;
         previous_last = mask >> 63;
         // Starts and ends alternate, each run's end after its start.
         let mut transitions = starts | ends;
@@ -349,9 +347,7 @@ impl OwnerCollector {
             }
         }
     }
-}
 
-impl OwnerCollector {
     /// Can `text` (a statement in a method, up to the next one) give `self.<attr>` a
     /// type: `self.x = v`, `a = self.x = v`, `(self.x) = v`, `self.x: T = v`,
     /// `self.x: T`? Every `self.<attr>` followed by an `=` (not `==`) or by a `:`
@@ -421,10 +417,8 @@ fn word_after(bytes: &[u8], at: usize, skip: usize) -> Option<&[u8]> {
 }
 
 fn skip_blanks(bytes: &[u8], at: usize) -> usize {
-    at + bytes.get(at..).map_or(0, |rest| {
-        rest.iter()
-            .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\\' | b'\n' | b'\r'))
-            .count()
+    skip_while(bytes, at, |b| {
+        matches!(b, b' ' | b'\t' | b'\\' | b'\n' | b'\r')
     })
 }
 

@@ -25,7 +25,7 @@ use super::method_owners::{self, MethodOwners};
 use super::outline::Coroutines;
 use super::rule_words::ClassId;
 use super::scan::{Imports, Reach};
-use crate::prefilter::is_identifier_byte;
+use crate::prefilter::{is_identifier_byte, skip_back_or_forth, Direction};
 
 type NodeId = u32;
 
@@ -87,22 +87,14 @@ pub fn defines_coroutine(source: &str, name: &str) -> bool {
         let whole_name = !bytes
             .get(start + name.len())
             .is_some_and(|&b| is_identifier_byte(b));
-        let before_name = blanks_before(bytes, start);
-        let before_def = blanks_before(bytes, before_name.saturating_sub(3));
+        let before_name = skip_back_or_forth(bytes, start, Direction::Back);
+        let before_def = skip_back_or_forth(bytes, before_name.saturating_sub(3), Direction::Back);
         whole_name
             && before_name < start
             && word_ending_at(bytes, before_name) == b"def"
             && before_def < before_name - 3
             && word_ending_at(bytes, before_def) == b"async"
     })
-}
-
-/// Where the blanks (line continuations included) that end at `end` start.
-fn blanks_before(bytes: &[u8], end: usize) -> usize {
-    bytes[..end]
-        .iter()
-        .rposition(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'\x0c'))
-        .map_or(0, |last| last + 1)
 }
 
 /// A module whose calls are asked about: its imports, their graph nodes (looked up
@@ -1029,6 +1021,7 @@ mod tests {
             "class A:\n    async  def\tfetch(self): ...\n",
             "def f():\n    async def fetch(): ...\n",
             "async \\\n def fetch(): ...\n",
+            "async\x0cdef fetch(): ...\n",
             "x = 'async def fetch'\n",
         ] {
             assert!(defines_coroutine(source, "fetch"), "{source:?}");
