@@ -160,6 +160,9 @@ impl ToLint {
     }
 }
 
+/// What the scan pass keeps of one file. Most of a Python project's scans are the
+/// large variant, so boxing it would only add an allocation per file.
+#[allow(clippy::large_enum_variant)]
 enum Scan {
     /// The file cannot be linted: its one AL000 finding, and the text to show it in.
     Unreadable(Box<Unreadable>),
@@ -170,6 +173,9 @@ enum Scan {
         indexed_as: Vec<String>,
         /// Its `async def` names.
         coroutines: python::outline::Coroutines,
+        /// For an indexed module: the names its top level defines with a sync `def`
+        /// or a `class`.
+        plain_definitions: python::outline::PlainDefinitions,
         /// Its renames, and for an indexed module what its imports reach in the
         /// prefilter's import graph.
         imports: python::scan::Imports,
@@ -541,6 +547,7 @@ fn scan_python(source: &str, path: &Path, names: PythonNames, targets: &GraphTar
             method_classes: Box::new([]),
             indexed_as: Vec::new(),
             coroutines: python::outline::coroutines(source),
+            plain_definitions: Default::default(),
             imports: python::scan::Imports {
                 names: imports.names,
                 ..Default::default()
@@ -580,6 +587,7 @@ fn scan_python(source: &str, path: &Path, names: PythonNames, targets: &GraphTar
         },
         module,
         coroutines: outline.coroutines,
+        plain_definitions: outline.plain_definitions,
     }
 }
 
@@ -780,18 +788,21 @@ fn python_reach_graph(
             Scan::Python {
                 indexed_as,
                 coroutines,
+                plain_definitions,
                 imports,
                 mentions_asyncio,
                 method_classes,
                 ..
             } => {
                 let coroutines = std::mem::take(coroutines);
+                let plain_definitions = std::mem::take(plain_definitions);
                 let imports = std::mem::take(imports);
                 let method_classes = std::mem::take(method_classes);
                 let names: &Vec<String> = indexed_as;
                 (prefilter && !names.is_empty()).then(|| IndexedModule {
                     names: names.iter().map(String::as_str).collect(),
                     coroutines,
+                    plain_definitions,
                     imports,
                     mentions_asyncio: *mentions_asyncio,
                     method_classes,

@@ -324,6 +324,41 @@ fn a_method_call_on_a_value_made_outside_the_project_is_not_parsed() {
     assert!(stdout(&output).contains("AL000"), "{}", stdout(&output));
 }
 
+#[test]
+fn a_function_its_module_defines_sync_is_not_followed_into_the_modules_imports() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "hub/__init__.py", "from .core import Hub\n");
+    write(
+        dir.path(),
+        "hub/core.py",
+        "class Hub:\n    async def async_get(self):\n        pass\n\n\n\
+         async def async_remove():\n    pass\n",
+    );
+    // `registry.async_get` is sync, and `hub` (the package `registry` is imported
+    // from) reaches a coroutine method of that name; `registry.async_remove` is
+    // core's coroutine function, re-exported.
+    write(
+        dir.path(),
+        "hub/registry.py",
+        "from hub.core import Hub, async_remove\n\n\n\
+         def async_get(hass):\n    return Hub()\n\n\n\
+         async def load():\n    pass\n",
+    );
+    write(
+        dir.path(),
+        "sync_caller.py",
+        "from hub import registry as er\n\nreg = er.async_get(None)\n\ndef broken(:\n",
+    );
+    assert!(!is_parsed(dir.path(), "sync_caller.py"));
+    std::fs::remove_file(dir.path().join("sync_caller.py")).unwrap();
+    write(
+        dir.path(),
+        "remover.py",
+        "from hub import registry as er\n\ner.async_remove()\n",
+    );
+    assert_found_both_ways(dir.path(), &["remover.py:3:1: AL101"]);
+}
+
 /// Whether `file` of `dir` is parsed: it ends in a syntax error, which only a parse
 /// reports. The error is reported without the prefilter either way.
 fn is_parsed(dir: &Path, file: &str) -> bool {

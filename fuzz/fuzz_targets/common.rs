@@ -126,6 +126,7 @@ fn scan_python(source: &str, module: &ModuleName) {
         let modules = vec![python::reach::IndexedModule {
             names: vec![module.dotted.as_str()],
             coroutines: outline.coroutines.clone(),
+            plain_definitions: outline.plain_definitions.clone(),
             imports: imports.clone(),
             mentions_asyncio: source.contains("asyncio"),
             method_classes,

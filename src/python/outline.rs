@@ -40,10 +40,27 @@ enum Block {
     Other,
 }
 
+/// The names a module's top level binds with a sync `def` or a `class` written at
+/// column zero, each followed by a line break: one allocation per module, as a
+/// large project's modules hold thousands of them until its import graph is built.
+/// A statement at column zero is at module level whatever the outline makes of the
+/// blocks before it, so a name here is one the module's summary holds as a sync
+/// function or a class (a sync and an async `def` of one name are not trusted to
+/// be a coroutine function either).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlainDefinitions(Box<str>);
+
+impl PlainDefinitions {
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.lines()
+    }
+}
+
 /// What the pass learns of a module.
 #[derive(Debug, Default)]
 pub struct Outline {
     pub coroutines: Coroutines,
+    pub plain_definitions: PlainDefinitions,
     /// The byte ranges of strings and comments, in order.
     pub non_code: Vec<(usize, usize)>,
     /// Where the `import` and `from` statements that open a line inside a function
@@ -98,6 +115,7 @@ fn outline_pass(source: &str, mut owners: Option<&mut OwnerCollector>) -> Outlin
     let mut found = Coroutines::default();
     let mut non_code = Vec::new();
     let mut nested_imports = Vec::new();
+    let mut plain_definitions = String::new();
     let mut blocks: Vec<(usize, Block)> = Vec::new();
     let mut depth = 0usize;
     let mut at = 0;
@@ -133,7 +151,11 @@ fn outline_pass(source: &str, mut owners: Option<&mut OwnerCollector>) -> Outlin
                     };
                     owners.statement(bytes, at, indent, place);
                 }
-                if let Some(block) = statement_block(bytes, at, &blocks, &mut found) {
+                let block = statement_block(bytes, at, &blocks, &mut found);
+                if indent == 0 && matches!(block, Some(Block::Class | Block::Function)) {
+                    push_plain_definition(bytes, at, &mut plain_definitions);
+                }
+                if let Some(block) = block {
                     blocks.push((indent, block));
                 }
             }
@@ -166,8 +188,22 @@ fn outline_pass(source: &str, mut owners: Option<&mut OwnerCollector>) -> Outlin
     }
     Outline {
         coroutines: found,
+        plain_definitions: PlainDefinitions(plain_definitions.into_boxed_str()),
         non_code,
         nested_imports,
+    }
+}
+
+/// Adds the name a `def` or `class` statement at `at` defines to `names`; an
+/// `async def` defines a coroutine function, which is not plain.
+fn push_plain_definition(bytes: &[u8], at: usize, names: &mut String) {
+    let Some(keyword @ (b"def" | b"class")) = word_at(bytes, at) else {
+        return;
+    };
+    let name_start = skip_blanks(bytes, at + keyword.len());
+    if let Some(name) = word_at(bytes, name_start).and_then(|name| std::str::from_utf8(name).ok()) {
+        names.push_str(name);
+        names.push('\n');
     }
 }
 
@@ -433,6 +469,24 @@ mod tests {
             assert_eq!(skip_code(text.as_bytes(), 0, &mut depth), 8, "{stop:?}");
             assert_eq!(depth, 0);
         }
+    }
+
+    #[test]
+    fn plain_definitions_are_the_sync_defs_and_classes_at_column_zero() {
+        let found = outline(
+            "def get(hass): ...\n\
+             @callback\ndef  remove(x):\n    def inner(): ...\n\
+             class Registry(Base):\n    def method(self): ...\n    class Inner: ...\n\
+             async def fetch(): ...\n\
+             if TYPE_CHECKING:\n    def guarded(): ...\n\
+             x = '''\ndef quoted(): ...\n'''\n\
+             y = (\ndef_ := 1)\n\
+             # def commented(): ...\n\
+             definition = 1\nclassic()\n\
+             \x0cdef after_form_feed(): ...\n",
+        );
+        let names: Vec<&str> = found.plain_definitions.names().collect();
+        assert_eq!(names, ["get", "remove", "Registry", "after_form_feed"]);
     }
 
     #[test]

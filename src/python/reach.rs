@@ -22,7 +22,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::bindings::{bindings, word_ending_at, Bindings};
 use super::method_owners::{self, MethodOwners};
-use super::outline::Coroutines;
+use super::outline::{Coroutines, PlainDefinitions};
 use super::rule_words::ClassId;
 use super::scan::{Imports, Reach};
 use crate::prefilter::{is_identifier_byte, skip_back_or_forth, Direction};
@@ -66,6 +66,9 @@ pub struct IndexedModule<'a> {
     /// Every name the module is known by in the index.
     pub names: Vec<&'a str>,
     pub coroutines: Coroutines,
+    /// The names its top level defines with a sync `def` or a `class`: a call of
+    /// the module's name so called resolves there, to no coroutine.
+    pub plain_definitions: PlainDefinitions,
     pub imports: Imports,
     /// Does its text mention asyncio (whose coroutine functions it can hand out, as a
     /// return or attribute type)?
@@ -123,6 +126,9 @@ pub struct ReachGraph {
     methods: FxHashMap<String, Vec<NodeId>>,
     /// Modules that re-export some name under another one: alias → modules.
     renamers: FxHashMap<String, Vec<NodeId>>,
+    /// Coroutine name → the module nodes whose top level defines it with a sync
+    /// `def` or a `class` ([`IndexedModule::plain_definitions`]).
+    plain_definers: FxHashMap<String, Vec<NodeId>>,
     asyncio_modules: Vec<NodeId>,
     asyncio_names: FxHashSet<&'static str>,
     /// Every name the prefilter may ask about: a name the graph was not built with
@@ -267,6 +273,13 @@ impl ReachGraph {
         }
         for name in &module.coroutines.methods {
             self.methods.entry(name.clone()).or_default().extend(&ids);
+        }
+        // Only a coroutine name is ever asked about.
+        for name in module.plain_definitions.names() {
+            if self.coroutine_names.contains(name) {
+                let definers = self.plain_definers.entry(name.to_string()).or_default();
+                definers.extend(&ids);
+            }
         }
         for (_, alias) in module.imports.renames() {
             self.renamers
@@ -413,8 +426,7 @@ impl ReachGraph {
                 .iter()
                 .filter(|imported| imported.local() == name)
                 .any(|imported| {
-                    let base = self.module_node(&imported.base);
-                    self.reaches(base, &imported.name, CallForm::Bare)
+                    self.reaches_function(self.module_node(&imported.base), &imported.name)
                 }),
             Receiver::Path(path) => self.through_path(caller, path, name),
             Receiver::Unknown => {
@@ -528,8 +540,12 @@ impl ReachGraph {
                 true => imported.name.clone(),
                 false => dotted(&[&imported.base, &imported.name]),
             };
+            // `from pkg import thing`: a class or value of `pkg` whose method is
+            // called, unless `pkg.thing` is a module of the index, which the
+            // semantic model then resolves the call in without looking at `pkg`.
             reached |= self.along(&target, parts, name)
-                || self.reaches(self.module_node(&imported.base), name, CallForm::Attribute);
+                || (self.module_node(&target).is_none()
+                    && self.reaches(self.module_node(&imported.base), name, CallForm::Attribute));
         }
         bound.then_some(reached)
     }
@@ -549,11 +565,23 @@ impl ReachGraph {
             current = below;
             attributes -= 1;
         }
-        let form = match attributes {
-            0 => CallForm::Bare,
-            _ => CallForm::Attribute,
-        };
-        self.reaches(self.module_node(&current), name, form)
+        let module = self.module_node(&current);
+        match attributes {
+            0 => self.reaches_function(module, name),
+            _ => self.reaches(module, name, CallForm::Attribute),
+        }
+    }
+
+    /// Can `module.name`, a function of the module or a re-export, be a coroutine
+    /// function? Not when the module's top level defines `name` with a sync `def` or
+    /// a `class`: the semantic model resolves the name there, before any import.
+    fn reaches_function(&self, module: Option<NodeId>, name: &str) -> bool {
+        let defined_plainly = module.is_some_and(|module| {
+            self.plain_definers
+                .get(name)
+                .is_some_and(|definers| definers.contains(&module))
+        });
+        !defined_plainly && self.reaches(module, name, CallForm::Bare)
     }
 
     /// A method reached through whatever the file imports (an instance of an imported
@@ -724,14 +752,15 @@ impl<'s, 'c> LocalValues<'s, 'c> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::python::{outline, scan, ModuleName};
+    use crate::python::outline::{self, Outline};
+    use crate::python::{scan, ModuleName};
 
     fn module(dotted: &str, is_package: bool) -> ModuleName {
         ModuleName::new(dotted, is_package)
     }
 
     struct Project {
-        modules: Vec<(ModuleName, Coroutines, Imports, bool)>,
+        modules: Vec<(ModuleName, Outline, Imports, bool)>,
     }
 
     impl Project {
@@ -744,7 +773,7 @@ mod tests {
                         let imports = scan::imports(source, &name, None);
                         (
                             name,
-                            outline::coroutines(source),
+                            outline::outline(source),
                             imports,
                             source.contains("asyncio"),
                         )
@@ -757,15 +786,14 @@ mod tests {
             let modules: Vec<IndexedModule> = self
                 .modules
                 .iter()
-                .map(
-                    |(name, coroutines, imports, mentions_asyncio)| IndexedModule {
-                        names: vec![name.dotted.as_str()],
-                        coroutines: coroutines.clone(),
-                        imports: imports.clone(),
-                        mentions_asyncio: *mentions_asyncio,
-                        method_classes: Box::new([]),
-                    },
-                )
+                .map(|(name, outline, imports, mentions_asyncio)| IndexedModule {
+                    names: vec![name.dotted.as_str()],
+                    coroutines: outline.coroutines.clone(),
+                    plain_definitions: outline.plain_definitions.clone(),
+                    imports: imports.clone(),
+                    mentions_asyncio: *mentions_asyncio,
+                    method_classes: Box::new([]),
+                })
                 .collect();
             let names = ["fetch", "get", "main", "sleep"].map(String::from);
             let names = Arc::new(names.into_iter().collect());
@@ -805,6 +833,65 @@ mod tests {
         assert!(!graph.is_imported("shop.unused"));
         assert!(!graph.is_imported("shop.models"));
         assert!(!graph.is_imported("elsewhere"));
+    }
+
+    #[test]
+    fn a_function_or_class_the_module_defines_at_column_zero_is_no_coroutine() {
+        let project = Project::new(&[
+            ("hub", true, "from .core import Hub\n"),
+            (
+                "hub.core",
+                false,
+                "class Hub:\n    async def get(self): ...\n\n\
+                 async def fetch(): ...\n\nasync def main(): ...\n",
+            ),
+            (
+                "hub.registry",
+                false,
+                "from hub.core import Hub, fetch, main\n\n\
+                 @callback\ndef get(hass): ...\n\nclass fetch: ...\n\n\
+                 if TYPE_CHECKING:\n    def main(): ...\n",
+            ),
+        ]);
+        let graph = project.graph();
+        let registry = "from hub import registry as er\n";
+        // Resolved in `hub.registry`, not through `hub`'s methods nor its imports.
+        assert!(!reaches(&graph, "app", registry, "er.get"));
+        assert!(!reaches(&graph, "app", registry, "er.fetch"));
+        assert!(!reaches(
+            &graph,
+            "app",
+            "import hub.registry\n",
+            "hub.registry.fetch"
+        ));
+        assert!(!reaches(
+            &graph,
+            "app",
+            "from hub.registry import fetch\n",
+            "fetch"
+        ));
+        // A definition under a block is not trusted to be the module's own.
+        assert!(reaches(&graph, "app", registry, "er.main"));
+        assert!(reaches(
+            &graph,
+            "app",
+            "from hub.registry import main\n",
+            "main"
+        ));
+        // Where the name is a coroutine function, or `hub.x` is not a module.
+        assert!(reaches(
+            &graph,
+            "app",
+            "from hub.core import fetch\n",
+            "fetch"
+        ));
+        assert!(reaches(
+            &graph,
+            "app",
+            "from hub import core\n",
+            "core.fetch"
+        ));
+        assert!(reaches(&graph, "app", "from hub import Hub\n", "Hub.get"));
     }
 
     #[test]
