@@ -314,11 +314,45 @@ fn python_unawaited_call(bytes: &[u8], start: usize, end: usize) -> bool {
         return true;
     };
     let mut at = chain_start;
-    // `(fetch())` as a statement is still the call.
-    while at > 0 && matches!(bytes[at - 1], b'(' | b' ' | b'\t') {
-        at -= 1;
+    // `(fetch())` as a statement is still the call, and so is one that starts the
+    // line after an opening bracket: `x = (` or `if (`, but `run(` passes it on.
+    loop {
+        while at > 0 && matches!(bytes[at - 1], b'(' | b' ' | b'\t') {
+            at -= 1;
+        }
+        match bracket_ending_line_before(bytes, at) {
+            Some(bracket) => at = bracket,
+            None => break,
+        }
     }
     flaggable_after(&bytes[..at])
+}
+
+/// Where the line before the one starting at `line_start` ends in `(` (blanks
+/// aside), just past that bracket. A `#` anywhere on that line may start a comment
+/// that holds the bracket, so such a line never counts. A bracket at the end of a
+/// line cannot sit in a one-line string (it would not end), and one in a
+/// triple-quoted string puts the next line in that string too, so it holds no call.
+fn bracket_ending_line_before(bytes: &[u8], line_start: usize) -> Option<usize> {
+    let line_break = match bytes[..line_start] {
+        [.., b'\r', b'\n'] => 2,
+        [.., b'\n' | b'\r'] => 1,
+        _ => return None,
+    };
+    let before_break = &bytes[..line_start - line_break];
+    let end = before_break
+        .iter()
+        .rposition(|&b| !matches!(b, b' ' | b'\t'))?
+        + 1;
+    if before_break[end - 1] != b'(' {
+        return None;
+    }
+    let previous_line_start =
+        memchr::memrchr2(b'\n', b'\r', &before_break[..end]).map_or(0, |i| i + 1);
+    match memchr::memchr(b'#', &before_break[previous_line_start..end]) {
+        Some(_) => None,
+        None => Some(end),
+    }
 }
 
 /// The receiver of the name starting at `start`: none, a dotted path
@@ -469,11 +503,25 @@ mod tests {
             "x = (\n    client\n    .fetch()\n)\n",
             "if x: fetch()\n",
             "a = 1; fetch()\n",
+            // The line before ends in a bracket that is not a call's.
+            "x = (\n    fetch()\n)\n",
+            "if (\r\n    not fetch()\r\n):\n    pass\n",
+            "x = (  \n  (\n fetch()))\n",
+            "while(\rfetch()): pass\n",
+            // A comment or a comma may end the line before: any `#` counts as one.
+            "run(x)  # see f(\nfetch()\n",
+            "x = '#' + f(\nfetch()\n",
+            "x = 1,\nfetch()\n",
+            "f(\n\n    fetch())\n",
         ] {
             assert!(python(&["fetch"], flaggable), "{flaggable:?}");
         }
         for passed_on in [
             "run(fetch())\n",
+            "run(\n    fetch())\n",
+            "hass.add_job(  \r\n    client.fetch(1)\r\n)\n",
+            "run(x)(\n    (\n        fetch()))\n",
+            "return (\n    fetch())\n",
             "return fetch()\n",
             "x = [fetch() for _ in y]\n",
             "x == fetch()\n",
