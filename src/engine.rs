@@ -15,7 +15,7 @@ use crate::discover::{discover, Discovered, Language, SourceFile, WalkError};
 use crate::paths::absolute;
 use crate::prefilter::{Prefilter, Verdict};
 use crate::python::index::{ModuleSummary, ProjectIndex};
-use crate::python::method_owners::{rename, MethodOwners, OwnerFacts};
+use crate::python::method_owners::{outside_class_leads, rename, MethodOwners, OwnerFacts};
 use crate::python::reach::{IndexedModule, NameCall, ReachGraph};
 use crate::python::rule_words::{ClassId, RuleWords};
 use crate::python::{self, ModuleName};
@@ -276,7 +276,17 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
     let coroutine_names = Arc::new(python_coroutine_names(&scanned));
     // The graph takes the scans' import lists; the Python index, which copies each
     // indexed module's path and name, is built after they are gone.
-    let reach = python_reach_graph(&mut scanned, &coroutine_names, options.prefilter);
+    let blocking_classes: Vec<&str> = rule_words
+        .method_classes()
+        .map(|(_, class)| class)
+        .collect();
+    let reach = python_reach_graph(
+        &mut scanned,
+        &coroutine_names,
+        &blocking_classes,
+        options.prefilter,
+    );
+    drop(blocking_classes);
     let skipping = match options.prefilter {
         true => Skipping {
             prefilter: Prefilter::new(
@@ -779,9 +789,10 @@ fn python_coroutine_names(scanned: &[Scanned]) -> rustc_hash::FxHashSet<String> 
 fn python_reach_graph(
     scanned: &mut [Scanned],
     coroutine_names: &Arc<rustc_hash::FxHashSet<String>>,
+    blocking_classes: &[&str],
     prefilter: bool,
 ) -> ReachGraph {
-    let method_owners = prefilter.then(|| python_method_owners(scanned));
+    let method_owners = prefilter.then(|| python_method_owners(scanned, blocking_classes));
     let modules: Vec<IndexedModule> = scanned
         .iter_mut()
         .filter_map(|file| match &mut file.scan {
@@ -825,27 +836,35 @@ fn python_reach_graph(
     }
 }
 
-/// The owners of the methods of the indexed modules' classes, from the facts their
-/// scans took (which are dropped here) and the renames of every import.
-fn python_method_owners(scanned: &mut [Scanned]) -> MethodOwners {
+/// The owners of the methods of the indexed modules' classes and of the classes of
+/// blocking methods, from the facts their scans took (which are dropped here) and
+/// the renames of every import.
+fn python_method_owners(scanned: &mut [Scanned], blocking_classes: &[&str]) -> MethodOwners {
     let mut facts = Vec::new();
     let mut renames = Vec::new();
+    let mut outside_leads = Vec::new();
     for file in scanned {
         if let Scan::Python {
-            owners, imports, ..
+            owners,
+            imports,
+            method_classes,
+            ..
         } = &mut file.scan
         {
+            let renamed: Vec<(u32, u32)> = (imports.renames())
+                .map(|(original, alias)| rename(original, alias))
+                .collect();
+            for &class in method_classes.iter() {
+                let leads = outside_class_leads(owners, blocking_classes[class], &renamed);
+                outside_leads.extend(leads);
+            }
             if !owners.is_empty() {
                 facts.push(std::mem::take(owners));
             }
-            renames.extend(
-                imports
-                    .renames()
-                    .map(|(original, alias)| rename(original, alias)),
-            );
+            renames.extend(renamed);
         }
     }
-    MethodOwners::new(facts, renames)
+    MethodOwners::new(facts, renames, outside_leads)
 }
 
 /// How the lint pass decides, from a file's bytes, not to parse it.
@@ -907,8 +926,17 @@ impl Skipping {
         let needs = self.prefilter.rule_words_need(source);
         needs.parse
             || needs.reached_classes.iter().any(|&class| {
-                self.in_package_of(module, class) || self.reach.class_may_reach(&imports, class)
+                self.in_package_of(module, class)
+                    || (self.reach.class_may_reach(&imports, class)
+                        && self.class_may_resolve(source, class))
             })
+    }
+
+    /// Can a value of the file be a `class` (of blocking methods) to the semantic
+    /// model? Only if the file writes one of the class's owners.
+    fn class_may_resolve(&self, source: &str, class: ClassId) -> bool {
+        let name = self.prefilter.method_class(class).map(|(_, name)| name);
+        name.is_none_or(|name| self.reach.class_may_resolve(source, name))
     }
 
     /// Is the module in the package of a class of blocking methods? Relative imports

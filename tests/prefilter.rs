@@ -359,6 +359,28 @@ fn a_function_its_module_defines_sync_is_not_followed_into_the_modules_imports()
     assert_found_both_ways(dir.path(), &["remover.py:3:1: AL101"]);
 }
 
+#[test]
+fn a_class_whose_base_is_a_renamed_owner_hands_out_its_coroutine_methods() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "views.py",
+        "class View:\n    async def get(self):\n        pass\n",
+    );
+    write(
+        dir.path(),
+        "other.py",
+        "from views import View as V\n\n\nclass X(V):\n    async def other(self):\n        pass\n",
+    );
+    // `app.py` writes neither `View` nor `V`, only `X`, whose base is `V`.
+    write(
+        dir.path(),
+        "app.py",
+        "from other import X\n\n\ndef f():\n    x = X()\n    x.get()\n",
+    );
+    assert_found_both_ways(dir.path(), &["app.py:6:5: AL101"]);
+}
+
 /// Whether `file` of `dir` is parsed: it ends in a syntax error, which only a parse
 /// reports. The error is reported without the prefilter either way.
 fn is_parsed(dir: &Path, file: &str) -> bool {
@@ -437,11 +459,65 @@ fn a_blocking_method_is_followed_only_to_modules_that_name_its_class() {
         "named.py",
         "import requests\n\nclass Base:\n    session: requests.Session\n\n    async def close(self):\n        pass\n",
     );
-    let broken = "\n\nasync def f(client, url):\n    client.get(url)\n\ndef broken(:\n";
-    write(dir.path(), "via_plain.py", format!("import plain{broken}"));
+    let broken = "\n\nclass Sub(named.Base):\n    async def f(self, url):\n        self.session.get(url)\n\ndef broken(:\n";
+    write(
+        dir.path(),
+        "via_plain.py",
+        format!("import plain, named{broken}"),
+    );
     write(dir.path(), "via_named.py", format!("import named{broken}"));
-    assert!(!is_parsed(dir.path(), "via_plain.py"));
+    // `plain` alone leads to no module that can hand out a `Session`.
+    let plain = broken.replace("named.Base", "object");
+    write(dir.path(), "only_plain.py", format!("import plain{plain}"));
+    assert!(is_parsed(dir.path(), "via_plain.py"));
     assert!(is_parsed(dir.path(), "via_named.py"));
+    assert!(!is_parsed(dir.path(), "only_plain.py"));
+}
+
+#[test]
+fn a_blocking_method_of_a_value_needs_a_name_that_can_hand_out_its_class() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "named.py",
+        "import requests\n\nclass Base:\n    session: requests.Session\n\n    async def close(self):\n        pass\n",
+    );
+    write(
+        dir.path(),
+        "holder.py",
+        "import named\n\nclass Holder:\n    base: named.Base\n\n    async def close(self):\n        pass\n",
+    );
+    // A class of the project named `Session`: what names it is no owner of
+    // `requests.Session`.
+    write(
+        dir.path(),
+        "store.py",
+        "import holder\n\nclass Session:\n    async def close(self):\n        pass\n\n\
+         class Repo:\n    session: Session\n",
+    );
+    // Each reaches `named` through its imports; only the first writes a name that
+    // can hand out a `requests.Session` (`Holder`, which holds a `Base`).
+    write(
+        dir.path(),
+        "app.py",
+        "from holder import Holder\n\n\nasync def f(h: Holder, url):\n    h.base.session.get(url)\n",
+    );
+    let broken = "\n\ndef broken(:\n";
+    write(
+        dir.path(),
+        "untyped.py",
+        format!("import holder\n\n\nasync def f(client, url):\n    client.get(url){broken}"),
+    );
+    write(
+        dir.path(),
+        "repo.py",
+        format!("from store import Repo\n\n\nasync def f(r: Repo, url):\n    r.session.get(url){broken}"),
+    );
+    assert!(!is_parsed(dir.path(), "untyped.py"));
+    assert!(!is_parsed(dir.path(), "repo.py"));
+    std::fs::remove_file(dir.path().join("untyped.py")).unwrap();
+    std::fs::remove_file(dir.path().join("repo.py")).unwrap();
+    assert_found_both_ways(dir.path(), &["app.py:5:5: AL202"]);
 }
 
 #[test]

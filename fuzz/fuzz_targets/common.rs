@@ -132,11 +132,12 @@ fn scan_python(source: &str, module: &ModuleName) {
             method_classes,
         }];
         let coroutine_names = names.iter().map(|name| name.to_string()).collect();
-        let renames = imports
+        let renames: Vec<(u32, u32)> = imports
             .renames()
             .map(|(original, alias)| python::method_owners::rename(original, alias))
             .collect();
-        let owners = python::method_owners::MethodOwners::new(vec![owner_facts], renames);
+        let leads = python::method_owners::outside_class_leads(&owner_facts, "Session", &renames);
+        let owners = python::method_owners::MethodOwners::new(vec![owner_facts], renames, leads);
         let graph = python::reach::ReachGraph::new(
             modules,
             std::sync::Arc::new(coroutine_names),
@@ -148,6 +149,7 @@ fn scan_python(source: &str, module: &ModuleName) {
             for &class in &prefilter.rule_words_need(source).reached_classes {
                 graph.class_may_reach(&imports, class);
             }
+            graph.class_may_resolve(source, "Session");
         }
     }
     // The scan of where names are bound, for the names the text itself uses most.

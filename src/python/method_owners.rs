@@ -528,13 +528,28 @@ pub struct MethodOwners {
     /// (name, owner-to-be): the classes, functions and renames that become owners
     /// when the name is one, sorted.
     lead_to: Vec<(u32, u32)>,
+    /// (class, owner): for a class of blocking methods outside the project, the
+    /// classes and functions of the modules that can hand one out which name it
+    /// ([`outside_class_leads`]), sorted.
+    outside_leads: Vec<(u32, u32)>,
     /// Per method name asked so far: its owners, or `None` past [`MAX_OWNERS`].
-    owners: RwLock<FxHashMap<u32, Option<Arc<FxHashSet<u32>>>>>,
+    owners: KnownOwners,
+    /// The same per class of blocking methods asked about.
+    class_owners: KnownOwners,
 }
 
+/// Owner sets worked out so far, by the hash of what they are the owners of.
+type KnownOwners = RwLock<FxHashMap<u32, Option<Arc<FxHashSet<u32>>>>>;
+
 impl MethodOwners {
-    /// `renames`: every [`rename`] of the run's imports.
-    pub fn new(facts: Vec<OwnerFacts>, renames: Vec<(u32, u32)>) -> MethodOwners {
+    /// `renames`: every [`rename`] of the run's imports. `outside_leads`: the
+    /// [`outside_class_leads`] of every module that can hand out an instance of a
+    /// class of blocking methods.
+    pub fn new(
+        facts: Vec<OwnerFacts>,
+        renames: Vec<(u32, u32)>,
+        mut outside_leads: Vec<(u32, u32)>,
+    ) -> MethodOwners {
         // Only a class, a function or a renamed name can ever be an owner: the other
         // names mentioned (`str`, `hass`, `_attr_name`) lead nowhere.
         let mut definitions: FxHashSet<u32> = FxHashSet::default();
@@ -542,7 +557,13 @@ impl MethodOwners {
             definitions.extend(module.classes().map(|(name, _)| name));
             definitions.extend(module.returns().map(|(function, _)| function));
         }
-        definitions.extend(renames.iter().map(|&(original, _)| original));
+        // A renamed owner is mentioned by its alias (`class X(V)` after `import View
+        // as V`), so an alias leads on as the original does.
+        definitions.extend(
+            renames
+                .iter()
+                .flat_map(|&(original, alias)| [original, alias]),
+        );
         let mut defined_in = Vec::new();
         let mut lead_to = Vec::with_capacity(renames.len());
         for module in facts {
@@ -569,10 +590,15 @@ impl MethodOwners {
         lead_to.dedup();
         lead_to.shrink_to_fit();
         defined_in.shrink_to_fit();
+        outside_leads.sort_unstable();
+        outside_leads.dedup();
+        outside_leads.shrink_to_fit();
         MethodOwners {
             defined_in,
             lead_to,
+            outside_leads,
             owners: RwLock::default(),
+            class_owners: RwLock::default(),
         }
     }
 
@@ -580,18 +606,31 @@ impl MethodOwners {
     /// of an indexed module; `None` when there are too many to be worth matching.
     pub fn owners(&self, method: &str) -> Option<Arc<FxHashSet<u32>>> {
         let method = name_hash(method.as_bytes());
-        let known = self.owners.read().unwrap_or_else(PoisonError::into_inner);
-        if let Some(owners) = known.get(&method) {
-            return owners.clone();
-        }
-        drop(known);
-        let owners = self.work_out(method).map(Arc::new);
-        let mut known = self.owners.write().unwrap_or_else(PoisonError::into_inner);
-        known.entry(method).or_insert(owners).clone()
+        cached(&self.owners, method, || {
+            self.work_out(pairs_of(&self.defined_in, method).collect())
+        })
     }
 
-    fn work_out(&self, method: u32) -> Option<FxHashSet<u32>> {
-        let mut owners: FxHashSet<u32> = pairs_of(&self.defined_in, method).collect();
+    /// The names that can hand a value of `class`, a class of blocking methods
+    /// outside the project (`Session` of `requests.Session.get`): the class itself,
+    /// the classes and functions that name it in a module that can hand one out
+    /// ([`outside_class_leads`]), and what leads to those as to a class with a
+    /// coroutine method. The semantic model resolves a method of a value to the
+    /// class's (`session.get()` to `requests.Session.get`) through the same
+    /// origins, and a type qualifies to the class only in a module that imports its
+    /// package. So what the class's name leads to elsewhere (a project class of that
+    /// name, or another package's) is not followed. `None` when there are too many.
+    pub fn class_owners(&self, class: &str) -> Option<Arc<FxHashSet<u32>>> {
+        let class = name_hash(class.as_bytes());
+        cached(&self.class_owners, class, || {
+            let mut owners = self.work_out(pairs_of(&self.outside_leads, class).collect())?;
+            owners.insert(class);
+            Some(owners)
+        })
+    }
+
+    /// `owners`, and every name that leads to one of them.
+    fn work_out(&self, mut owners: FxHashSet<u32>) -> Option<FxHashSet<u32>> {
         let mut to_follow: Vec<u32> = owners.iter().copied().collect();
         while let Some(owner) = to_follow.pop() {
             for next in pairs_of(&self.lead_to, owner) {
@@ -605,6 +644,60 @@ impl MethodOwners {
         }
         Some(owners)
     }
+}
+
+/// What leads to `class`, a class outside the project, in one module that can
+/// hand out an instance of it: `(class, owner)` for each name an import renames the
+/// class to, and each class or function of `facts` that names the class or such a
+/// name where it can type a value (bases, attributes, signatures, returns).
+/// `renames`: the module's own [`rename`]s.
+pub fn outside_class_leads(
+    facts: &OwnerFacts,
+    class: &str,
+    renames: &[(u32, u32)],
+) -> Vec<(u32, u32)> {
+    let class = name_hash(class.as_bytes());
+    let mut names = vec![class];
+    names.extend(
+        (renames.iter())
+            .filter(|&&(original, _)| original == class)
+            .map(|&(_, alias)| alias),
+    );
+    let mut leads: Vec<(u32, u32)> = names[1..].iter().map(|&alias| (class, alias)).collect();
+    for (owner, [bases, _, mentions]) in facts.classes() {
+        if bases
+            .iter()
+            .chain(mentions)
+            .any(|name| names.contains(name))
+        {
+            leads.push((class, owner));
+        }
+    }
+    for (function, annotation) in facts.returns() {
+        if annotation.iter().any(|name| names.contains(name)) {
+            leads.push((class, function));
+        }
+    }
+    leads
+}
+
+/// The owners of `key` in `known`, worked out with `work_out` the first time.
+fn cached(
+    known: &KnownOwners,
+    key: u32,
+    work_out: impl FnOnce() -> Option<FxHashSet<u32>>,
+) -> Option<Arc<FxHashSet<u32>>> {
+    if let Some(owners) = known
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+    {
+        return owners.clone();
+    }
+    // Another thread may work out the same set meanwhile: the first one stays.
+    let owners = work_out().map(Arc::new);
+    let mut known = known.write().unwrap_or_else(PoisonError::into_inner);
+    known.entry(key).or_insert(owners).clone()
 }
 
 /// The second halves of the sorted pairs whose first half is `key`.
@@ -669,7 +762,7 @@ mod tests {
             .map(|source| outline_with_owners(source).1)
             .collect();
         let renames = renames.iter().map(|&(a, b)| rename(a, b)).collect();
-        let owners = MethodOwners::new(facts, renames).owners(method)?;
+        let owners = MethodOwners::new(facts, renames, Vec::new()).owners(method)?;
         let mut owners: Vec<u32> = owners.iter().copied().collect();
         owners.sort_unstable();
         Some(owners)
@@ -694,6 +787,46 @@ mod tests {
             Some(hashes(&["View", "Sub", "Holder", "Maker", "make", "H"]))
         );
         assert_eq!(owners_of(&[views], &[], "close"), Some(Vec::new()));
+    }
+
+    #[test]
+    fn a_class_that_names_an_owner_by_its_alias_is_one() {
+        let views = "class View:\n    async def get(self):\n        pass\n";
+        let other = "from views import View as V\n\nclass X(V):\n    pass\n\n\
+                     class Y:\n    held: V\n";
+        assert_eq!(
+            owners_of(&[views, other], &[("View", "V")], "get"),
+            Some(hashes(&["View", "V", "X", "Y"]))
+        );
+    }
+
+    #[test]
+    fn a_class_outside_the_project_is_owned_from_the_modules_that_can_hand_it_out() {
+        // `maker` imports `requests`; `elsewhere` has a `Session` of its own.
+        let maker = "from requests import Session as S\n\nclass Client:\n    session: S\n\n\
+                     class Unrelated:\n    x: int\n\ndef open_session() -> S:\n    pass\n";
+        let holder = "class Holder:\n    client: Client\n";
+        let elsewhere = "class Session:\n    pass\n\nclass Repo:\n    session: Session\n";
+        let facts: Vec<OwnerFacts> = [maker, holder, elsewhere]
+            .iter()
+            .map(|source| outline_with_owners(source).1)
+            .collect();
+        let maker_renames = [rename("Session", "S")];
+        let leads = outside_class_leads(&facts[0], "Session", &maker_renames);
+        let renames = maker_renames.to_vec();
+        let owners = MethodOwners::new(facts, renames, leads);
+        let mut found: Vec<u32> = owners
+            .class_owners("Session")
+            .unwrap()
+            .iter()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        assert_eq!(
+            found,
+            hashes(&["Session", "S", "Client", "open_session", "Holder"])
+        );
+        assert_eq!(owners.class_owners("Path").unwrap().len(), 1);
     }
 
     #[test]

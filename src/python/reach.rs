@@ -298,6 +298,14 @@ impl ReachGraph {
         }
     }
 
+    /// Does `source` write one of the owners of `class` (a class of blocking methods
+    /// outside the project, by its name: `Session`), so that the semantic model can
+    /// take one of its values for an instance of it? Yes when the owners are unknown.
+    pub fn class_may_resolve(&self, source: &str, class: &str) -> bool {
+        let owners = (self.method_owners.as_ref()).and_then(|owners| owners.class_owners(class));
+        owners.is_none_or(|owners| method_owners::writes_any_of(source, &[&owners])[0])
+    }
+
     /// Can a module with these imports reach one that can hand out an instance of
     /// `class` (a class of blocking methods), as a class's attribute or a function's
     /// return?
