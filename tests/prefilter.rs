@@ -381,6 +381,31 @@ fn a_class_whose_base_is_a_renamed_owner_hands_out_its_coroutine_methods() {
     assert_found_both_ways(dir.path(), &["app.py:6:5: AL101"]);
 }
 
+#[test]
+fn a_sync_with_is_parsed_only_where_a_thread_lock_can_be_taken() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "base.py",
+        "import threading\n\n\nclass Base:\n    def __init__(self):\n        self._lock = threading.Lock()\n\n    async def close(self):\n        pass\n",
+    );
+    write(
+        dir.path(),
+        "app.py",
+        "from base import Base\n\n\nclass Api(Base):\n    async def f(self):\n        with self._lock:\n            await self.close()\n",
+    );
+    // Nothing `plain.py` imports leads to `threading`; `unowned.py` reaches `base`
+    // but writes no name that can hand out a lock.
+    let body = "\n\nasync def f(lock):\n    with lock:\n        await g()\n\n\nasync def g():\n    pass\n\ndef broken(:\n";
+    write(dir.path(), "plain.py", format!("import json{body}"));
+    write(dir.path(), "unowned.py", format!("import base{body}"));
+    assert!(!is_parsed(dir.path(), "plain.py"));
+    assert!(!is_parsed(dir.path(), "unowned.py"));
+    std::fs::remove_file(dir.path().join("plain.py")).unwrap();
+    std::fs::remove_file(dir.path().join("unowned.py")).unwrap();
+    assert_found_both_ways(dir.path(), &["app.py:6:14: AL203"]);
+}
+
 /// Whether `file` of `dir` is parsed: it ends in a syntax error, which only a parse
 /// reports. The error is reported without the prefilter either way.
 fn is_parsed(dir: &Path, file: &str) -> bool {

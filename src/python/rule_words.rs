@@ -8,9 +8,8 @@
 //! module itself: the attribute of `x.sleep(...)`, the name a bare `sleep(...)` is
 //! bound to by its `import`, `def` or `class`, or the builtin it names. So:
 //!
-//! - AL102, AL201, AL203, AL204, AL301, AL302, AL401, AL501 need one of
-//!   [`STANDALONE`] (`create_task`, `sleep`, `acquire`, `finally`, `CancelledError`,
-//!   ...), a `with` statement that is not `async with`, or a bare `except:`;
+//! - AL102, AL201, AL204, AL301, AL302, AL401, AL501 need one of [`STANDALONE`]
+//!   (`create_task`, `sleep`, `finally`, `CancelledError`, ...) or a bare `except:`;
 //! - asyncio's functions (`asyncio.run`, `asyncio.wait`, its coroutine functions)
 //!   need `asyncio` and their own name;
 //! - a blocking call of a module (`subprocess.run`, `os.system`) needs the module's
@@ -25,12 +24,16 @@
 //!   there): the caller asks the import graph about [`Needs::reached_classes`]. A
 //!   value's origin is the qualified name of what made it, and a name is qualified
 //!   only through the imports of the module it is written in, so the class's name is
-//!   always written where its package's is, outside the package itself.
+//!   always written where its package's is, outside the package itself;
+//! - AL203 needs a thread lock taken, `lock.acquire()` or a `with` statement that is
+//!   not `async with`, and the lock's class ([`THREAD_LOCKS`]: `threading`, `Lock`)
+//!   like a blocking method's: its `with` is a method of each lock class.
 
 use rustc_hash::FxHashMap;
 
 use crate::catalog::BlockingTable;
 use crate::prefilter::IDENTIFIER_BYTES;
+use crate::python::rules::THREAD_LOCKS;
 
 /// Words any of which lets a module with async code be parsed.
 const STANDALONE: &[&str] = &[
@@ -40,9 +43,8 @@ const STANDALONE: &[&str] = &[
     "start_soon",
     "gather",
     "as_completed",
-    // AL201, AL302 (`time.sleep`, `asyncio.sleep`); AL203: a thread lock taken.
+    // AL201, AL302 (`time.sleep`, `asyncio.sleep`).
     "sleep",
-    "acquire",
     // AL204, AL501: loops driven or fetched by hand, generator-based coroutines.
     "run_until_complete",
     "run_forever",
@@ -110,6 +112,9 @@ pub struct RuleWords {
     methods: Vec<(ClassId, Name)>,
     /// The classes of `methods`: their package's word and their own name's word.
     classes: Vec<(usize, usize)>,
+    /// The classes of thread locks ([`THREAD_LOCKS`]), whose method a sync `with`
+    /// statement calls.
+    lock_classes: Vec<ClassId>,
     /// Callees called by a bare name that no import needs (builtins): written.
     bare: Vec<Name>,
 }
@@ -166,6 +171,12 @@ impl RuleWords {
                 builder.blocking_callee(callee);
             }
         }
+        let acquire = builder.word("acquire");
+        for lock in THREAD_LOCKS {
+            let class = builder.class(lock);
+            builder.lock_classes.push(class);
+            builder.methods.push((class, Name::Word(acquire)));
+        }
         builder.build()
     }
 
@@ -176,9 +187,14 @@ impl RuleWords {
         let code = Code { source, non_code };
         let mut previous: &[u8] = b"";
         let mut previous_end = 0;
+        let mut sync_with = false;
         let parse = code.identifiers().any(|(start, identifier)| {
             let rule_can_fire = match identifier {
-                b"with" => !code.only_blanks_between(previous_end, start) || previous != b"async",
+                b"with" => {
+                    sync_with |=
+                        !code.only_blanks_between(previous_end, start) || previous != b"async";
+                    false
+                }
                 b"except" => code.next_non_blank(start + identifier.len()) == Some(b':'),
                 _ => self.note(identifier, &mut present, &mut prefixed),
             };
@@ -200,11 +216,15 @@ impl RuleWords {
         if function_called || self.bare.iter().any(written) {
             return Needs::parse();
         }
+        let called = (self.methods.iter())
+            .filter(|(_, method)| written(method))
+            .map(|&(class, _)| class);
+        let locks_taken = match sync_with {
+            true => &self.lock_classes[..],
+            false => &[],
+        };
         let mut reached_classes: Vec<ClassId> = Vec::new();
-        for &(class, ref method) in &self.methods {
-            if !written(method) {
-                continue;
-            }
+        for class in called.chain(locks_taken.iter().copied()) {
             // The class may be named in a string annotation (`p: "Path"`).
             let (package, name) = self.classes[class];
             let named = |word: usize| {
@@ -260,6 +280,7 @@ struct Builder {
     methods: Vec<(ClassId, Name)>,
     classes: Vec<(usize, usize)>,
     bare: Vec<Name>,
+    lock_classes: Vec<ClassId>,
 }
 
 impl Builder {
@@ -309,19 +330,22 @@ impl Builder {
             self.functions.push((package, name));
             return;
         }
-        let class_name = self.word(prefix.rsplit('.').next().unwrap_or(prefix));
-        let class = match self
-            .classes
-            .iter()
-            .position(|&c| c == (package, class_name))
-        {
+        let class = self.class(prefix);
+        self.methods.push((class, name));
+    }
+
+    /// The class `requests.Session` (of `requests.Session.get`) as its package's word
+    /// and its own name's.
+    fn class(&mut self, qualified: &str) -> ClassId {
+        let package = self.word(qualified.split('.').next().unwrap_or(qualified));
+        let class_name = self.word(qualified.rsplit('.').next().unwrap_or(qualified));
+        match (self.classes.iter()).position(|&class| class == (package, class_name)) {
             Some(class) => class,
             None => {
                 self.classes.push((package, class_name));
                 self.classes.len() - 1
             }
-        };
-        self.methods.push((class, name));
+        }
     }
 
     fn build(self) -> RuleWords {
@@ -344,6 +368,7 @@ impl Builder {
             methods: self.methods,
             classes: self.classes,
             bare: self.bare,
+            lock_classes: self.lock_classes,
         }
     }
 }
@@ -443,12 +468,38 @@ mod tests {
         }
     }
 
+    /// Does `source` take a lock of a class that the import graph must be asked
+    /// about (a `with` or an `acquire()` without the class written)?
+    fn takes_an_unnamed_lock(source: &str) -> bool {
+        let table = python_blocking_calls();
+        let rule_words = RuleWords::new([&table]);
+        let needs = rule_words.needs(source, &non_code(source));
+        let locks: Vec<ClassId> = rule_words.lock_classes.clone();
+        assert_eq!(locks.len(), THREAD_LOCKS.len());
+        !needs.parse && needs.reached_classes == locks
+    }
+
     #[test]
     fn statements_and_exception_clauses() {
-        assert!(parsed("async def f(lock):\n    with lock:\n        pass\n"));
-        assert!(!parsed(
-            "async def f(lock):\n    async with lock:\n        pass\n"
-        ));
+        // A sync `with` or an `acquire()` takes a thread lock only if its class is
+        // written, here or where the import graph leads.
+        for unnamed in [
+            "async def f(lock):\n    with lock:\n        pass\n",
+            "async def f(lock):\n    lock.acquire()\n",
+            "import asyncio\n\nasync def f(lock: asyncio.Lock):\n    with lock:\n        pass\n",
+        ] {
+            assert!(takes_an_unnamed_lock(unnamed), "{unnamed:?}");
+        }
+        for named in [
+            "import threading\n\nlock = threading.Lock()\n\nasync def f():\n    with lock:\n        pass\n",
+            "from threading import RLock\n\nasync def f():\n    with RLock():\n        pass\n",
+            "import multiprocessing\n\nasync def f(lock: 'multiprocessing.Lock'):\n    lock.acquire()\n",
+        ] {
+            assert!(parsed(named), "{named:?}");
+        }
+        let async_with = "async def f(lock):\n    async with lock:\n        pass\n";
+        assert!(!parsed(async_with));
+        assert!(!takes_an_unnamed_lock(async_with));
         assert!(parsed(
             "async def f():\n    try:\n        pass\n    except:\n        pass\n"
         ));
@@ -477,11 +528,13 @@ mod tests {
             "async def f(x):\n    return 'a'if x else'b'.sleep\n",
             "async def f(x):\n    return 'x'+sleep  # a\n",
             "async def f(x):\n    try:\n        pass\n    except   :\n        pass\n",
-            "async def f(x):\n    async with x:\n        pass\n    with x:\n        pass\n",
         ] {
             assert!(parsed(source), "{source:?}");
         }
-        assert!(!parsed(
+        assert!(takes_an_unnamed_lock(
+            "async def f(x):\n    async with x:\n        pass\n    with x:\n        pass\n"
+        ));
+        assert!(!takes_an_unnamed_lock(
             "async def f(x):\n    async   with x:\n        pass\n"
         ));
     }

@@ -12,6 +12,7 @@ pub mod sync_lock_in_async;
 pub mod unawaited_coroutine;
 pub mod unbounded_gather;
 
+pub use sync_lock_in_async::THREAD_LOCKS;
 pub use unawaited_coroutine::ASYNCIO_COROUTINE_FUNCTIONS;
 
 use ruff_python_ast::{self as ast, Stmt};

@@ -8,7 +8,8 @@ use crate::python::checker::Checker;
 use crate::python::helpers::is_false_or_zero;
 use crate::registry::Rule;
 
-const THREAD_LOCKS: &[&str] = &[
+/// The classes of thread locks, whose `with` and `acquire()` block.
+pub const THREAD_LOCKS: &[&str] = &[
     "threading.Lock",
     "threading.RLock",
     "threading.Semaphore",
