@@ -399,10 +399,21 @@ fn a_sync_with_is_parsed_only_where_a_thread_lock_can_be_taken() {
     let body = "\n\nasync def f(lock):\n    with lock:\n        await g()\n\n\nasync def g():\n    pass\n\ndef broken(:\n";
     write(dir.path(), "plain.py", format!("import json{body}"));
     write(dir.path(), "unowned.py", format!("import base{body}"));
-    assert!(!is_parsed(dir.path(), "plain.py"));
-    assert!(!is_parsed(dir.path(), "unowned.py"));
-    std::fs::remove_file(dir.path().join("plain.py")).unwrap();
-    std::fs::remove_file(dir.path().join("unowned.py")).unwrap();
+    // `entity.py` imports `threading`, but its semaphore is asyncio's.
+    write(
+        dir.path(),
+        "entity.py",
+        "import asyncio\nimport threading\n\n\nclass Entity:\n    sem: asyncio.Semaphore\n\n    async def close(self):\n        pass\n",
+    );
+    write(
+        dir.path(),
+        "light.py",
+        "from entity import Entity\n\n\nclass Light(Entity):\n    async def f(self):\n        with self.sem:\n            await self.close()\n\ndef broken(:\n",
+    );
+    for file in ["plain.py", "unowned.py", "light.py"] {
+        assert!(!is_parsed(dir.path(), file), "{file}");
+        std::fs::remove_file(dir.path().join(file)).unwrap();
+    }
     assert_found_both_ways(dir.path(), &["app.py:6:14: AL203"]);
 }
 

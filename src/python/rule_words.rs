@@ -32,7 +32,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::catalog::BlockingTable;
-use crate::prefilter::IDENTIFIER_BYTES;
+use crate::prefilter::{is_identifier_byte, skip_back_or_forth, Direction, IDENTIFIER_BYTES};
 use crate::python::rules::THREAD_LOCKS;
 
 /// Words any of which lets a module with async code be parsed.
@@ -373,6 +373,90 @@ impl Builder {
     }
 }
 
+/// Can a module with this text give a name the qualified name of `class` of
+/// `package` (`threading` and `Semaphore` of `threading.Semaphore`), as the type of an
+/// attribute or a return that its summary hands out? Names are qualified through the
+/// module's imports, so the class's name must be written bare (`from threading
+/// import Semaphore`) or at the end of a dotted name whose head the imports bind to
+/// the package: the package itself, or, when the module writes `from package` or
+/// `package as`, any name. `asyncio.Semaphore` in a module that only writes `import
+/// threading` is no `threading.Semaphore`. Strings and comments are read as code:
+/// that can only make more modules count.
+pub fn may_qualify_class(source: &str, package: &str, class: &str) -> bool {
+    let bytes = source.as_bytes();
+    let mut other_heads = None;
+    whole_words(bytes, class.as_bytes()).any(|start| match dotted_head(bytes, start) {
+        Head::Bare | Head::Unknown => true,
+        Head::Name(head) if head == package.as_bytes() => true,
+        Head::Name(_) => *other_heads.get_or_insert_with(|| binds_other_heads(bytes, package)),
+    })
+}
+
+/// The head of the dotted name that ends with the word starting at `start`.
+enum Head<'s> {
+    /// The word is not an attribute.
+    Bare,
+    /// `a` of `a.b.Word`.
+    Name(&'s [u8]),
+    /// Something the bytes cannot name: `f().Word`, `x[0].Word`.
+    Unknown,
+}
+
+fn dotted_head(bytes: &[u8], start: usize) -> Head<'_> {
+    let mut word_start = start;
+    let mut head = Head::Bare;
+    loop {
+        let before = skip_back_or_forth(bytes, word_start, Direction::Back);
+        if before == 0 || bytes[before - 1] != b'.' {
+            return head;
+        }
+        let end = skip_back_or_forth(bytes, before - 1, Direction::Back);
+        word_start = (0..end)
+            .rev()
+            .take_while(|&i| is_identifier_byte(bytes[i]))
+            .last()
+            .unwrap_or(end);
+        if word_start == end {
+            return Head::Unknown;
+        }
+        head = Head::Name(&bytes[word_start..end]);
+    }
+}
+
+/// Does the module write `from package` or `package as` (`package.sub as`), which
+/// can bind a name other than the package's own to one of its modules or classes?
+fn binds_other_heads(bytes: &[u8], package: &str) -> bool {
+    whole_words(bytes, package.as_bytes()).any(|start| {
+        let before = skip_back_or_forth(bytes, start, Direction::Back);
+        let word_before = (0..before)
+            .rev()
+            .take_while(|&i| is_identifier_byte(bytes[i]))
+            .last()
+            .map_or(&b""[..], |word_start| &bytes[word_start..before]);
+        let mut after = start + package.len();
+        while bytes
+            .get(after)
+            .is_some_and(|&b| is_identifier_byte(b) || b == b'.')
+        {
+            after += 1;
+        }
+        let after = skip_back_or_forth(bytes, after, Direction::Forth);
+        let word_after = &bytes[after..];
+        let as_next = word_after.starts_with(b"as")
+            && !word_after.get(2).is_some_and(|&b| is_identifier_byte(b));
+        word_before == b"from" || as_next
+    })
+}
+
+/// Where `word` occurs in `bytes` as a whole identifier.
+fn whole_words<'b>(bytes: &'b [u8], word: &'b [u8]) -> impl Iterator<Item = usize> + 'b {
+    memchr::memmem::find_iter(bytes, word).filter(move |&start| {
+        let glued_before = start > 0 && is_identifier_byte(bytes[start - 1]);
+        let glued_after = (bytes.get(start + word.len())).is_some_and(|&b| is_identifier_byte(b));
+        !(glued_before || glued_after)
+    })
+}
+
 /// A module's text, and where its strings and comments are.
 struct Code<'s> {
     source: &'s str,
@@ -477,6 +561,32 @@ mod tests {
         let locks: Vec<ClassId> = rule_words.lock_classes.clone();
         assert_eq!(locks.len(), THREAD_LOCKS.len());
         !needs.parse && needs.reached_classes == locks
+    }
+
+    #[test]
+    fn a_class_is_qualified_only_through_what_binds_its_package() {
+        let semaphore = |source: &str| may_qualify_class(source, "threading", "Semaphore");
+        for maker in [
+            "import threading\nx = threading.Semaphore(2)\n",
+            "import threading\nx: threading . Semaphore\n",
+            "from threading import Semaphore\n",
+            "from threading import (\n    Lock,\n    Semaphore as S,\n)\n",
+            "import threading as th\nx = th.Semaphore()\n",
+            "from threading import sub\nx = sub.Semaphore()\n",
+            "import threading.sub  as  s\nx = s.Semaphore()\n",
+            "import threading\nx = make().Semaphore()\n",
+            "import threading\n# a Semaphore\n",
+        ] {
+            assert!(semaphore(maker), "{maker:?}");
+        }
+        for other in [
+            "import threading, asyncio\nx = asyncio.Semaphore(2)\n",
+            "import threading\nx: asyncio.locks.Semaphore\n",
+            "import threading\nx = BoundedSemaphore()\nSemaphores = 1\n",
+            "import threading\nimport asyncio as aio\nx = aio.Semaphore()\n",
+        ] {
+            assert!(!semaphore(other), "{other:?}");
+        }
     }
 
     #[test]
