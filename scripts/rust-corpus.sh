@@ -133,7 +133,7 @@ fi
 NAMES=()
 for pin in "${PINS[@]}"; do NAMES+=("${pin%%|*}"); done
 meta="$CACHE/metadata.json"
-if ! cargo metadata --format-version 1 --offline >"$meta"; then
+if ! cargo metadata --format-version 1 --offline --filter-platform "$HOST" >"$meta"; then
   echo "error: cargo metadata failed in $FETCH" >&2
   exit 1
 fi
