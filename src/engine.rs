@@ -468,7 +468,7 @@ impl GraphTargets {
     /// The classes of blocking methods whose instances a module can hand out to
     /// another through its summary: it is in the class's package, or it imports the
     /// package and writes the class's name where its imports can qualify it
-    /// (`rule_words::may_qualify_class`: not `asyncio.Semaphore` for
+    /// (`rule_words::may_qualify_member`: not `asyncio.Semaphore` for
     /// `threading.Semaphore`), which the qualified name of an attribute's or a
     /// return's type needs, outside the package. `names` are the
     /// module's names in the index, under which its relative imports are resolved.
@@ -488,7 +488,7 @@ impl GraphTargets {
             .filter(|(_, (package, name))| {
                 in_package(package)
                     || (imports_package(package)
-                        && python::rule_words::may_qualify_class(source, package, name))
+                        && python::rule_words::may_qualify_member(source, package, name))
             })
             .map(|(class, _)| class)
             .collect()

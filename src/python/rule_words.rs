@@ -209,10 +209,20 @@ impl RuleWords {
             Name::Word(id) => present[*id],
             Name::Prefix(id) => prefixed[*id],
         };
-        let function_called = self
-            .functions
-            .iter()
-            .any(|(package, function)| present[*package] && written(function));
+        let function_called = self.functions.iter().any(|(package, function)| {
+            present[*package]
+                && written(function)
+                && match function {
+                    // `client.get()` in a module that imports `requests` (for its
+                    // exceptions) calls no `requests.get`.
+                    Name::Word(id) => may_qualify_member(
+                        source,
+                        &self.words[*package].text,
+                        &self.words[*id].text,
+                    ),
+                    Name::Prefix(_) => true,
+                }
+        });
         if function_called || self.bare.iter().any(written) {
             return Needs::parse();
         }
@@ -373,19 +383,19 @@ impl Builder {
     }
 }
 
-/// Can a module with this text give a name the qualified name of `class` of
-/// `package` (`threading` and `Semaphore` of `threading.Semaphore`), as the type of an
-/// attribute or a return that its summary hands out? Names are qualified through the
-/// module's imports, so the class's name must be written bare (`from threading
-/// import Semaphore`) or at the end of a dotted name whose head the imports bind to
-/// the package: the package itself, or, when the module writes `from package` or
-/// `package as`, any name. `asyncio.Semaphore` in a module that only writes `import
+/// Can a module with this text give a name the qualified name of `member` of
+/// `package` (`threading` and `Semaphore` of `threading.Semaphore`, `subprocess` and
+/// `run` of `subprocess.run`): a callee, or the type of an attribute or a return
+/// that its summary hands out? Names are qualified through the module's imports, so
+/// the member's name must be written bare (`from threading import Semaphore`) or at
+/// the end of a dotted name whose head the imports bind to the package: the package
+/// itself, or, when the module writes `from package` or `package as`, any name. `asyncio.Semaphore` in a module that only writes `import
 /// threading` is no `threading.Semaphore`. Strings and comments are read as code:
 /// that can only make more modules count.
-pub fn may_qualify_class(source: &str, package: &str, class: &str) -> bool {
+pub fn may_qualify_member(source: &str, package: &str, member: &str) -> bool {
     let bytes = source.as_bytes();
     let mut other_heads = None;
-    whole_words(bytes, class.as_bytes()).any(|start| match dotted_head(bytes, start) {
+    whole_words(bytes, member.as_bytes()).any(|start| match dotted_head(bytes, start) {
         Head::Bare | Head::Unknown => true,
         Head::Name(head) if head == package.as_bytes() => true,
         Head::Name(_) => *other_heads.get_or_insert_with(|| binds_other_heads(bytes, package)),
@@ -565,7 +575,7 @@ mod tests {
 
     #[test]
     fn a_class_is_qualified_only_through_what_binds_its_package() {
-        let semaphore = |source: &str| may_qualify_class(source, "threading", "Semaphore");
+        let semaphore = |source: &str| may_qualify_member(source, "threading", "Semaphore");
         for maker in [
             "import threading\nx = threading.Semaphore(2)\n",
             "import threading\nx: threading . Semaphore\n",
@@ -668,6 +678,21 @@ mod tests {
             "import asyncio\nasync def f():\n    asyncio.run(main())\n"
         ));
         assert!(!parsed("async def f(runner):\n    runner.run()\n"));
+        // The function must be written where the module's imports qualify it.
+        for called in [
+            "import requests\nasync def f(u):\n    requests.get(u)\n",
+            "import requests as r\nasync def f(u):\n    r.get(u)\n",
+            "from requests import get\nasync def f(u):\n    get(u)\n",
+            "from urllib import request\nasync def f(u):\n    request.urlopen(u)\n",
+        ] {
+            assert!(parsed(called), "{called:?}");
+        }
+        for not_called in [
+            "import requests\nasync def f(client, u):\n    await client.get(u)\n",
+            "import httpx, asyncio\nasync def f(c: httpx.AsyncClient):\n    await c.get('u')\n    loop.run(x)\n",
+        ] {
+            assert!(!parsed(not_called), "{not_called:?}");
+        }
         // Builtins need no import.
         assert!(parsed("async def f(p):\n    return open(p).read()\n"));
     }
