@@ -286,7 +286,6 @@ fn run_in_pool(paths: &[PathBuf], configuration: &Configuration, options: RunOpt
         &blocking_classes,
         options.prefilter,
     );
-    drop(blocking_classes);
     let skipping = match options.prefilter {
         true => Skipping {
             prefilter: Prefilter::new(
@@ -853,17 +852,16 @@ fn python_method_owners(scanned: &mut [Scanned], blocking_classes: &[&str]) -> M
             ..
         } = &mut file.scan
         {
-            let renamed: Vec<(u32, u32)> = (imports.renames())
-                .map(|(original, alias)| rename(original, alias))
-                .collect();
+            let first_rename = renames.len();
+            renames.extend((imports.renames()).map(|(original, alias)| rename(original, alias)));
             for &class in method_classes.iter() {
-                let leads = outside_class_leads(owners, blocking_classes[class], &renamed);
+                let module_renames = &renames[first_rename..];
+                let leads = outside_class_leads(owners, blocking_classes[class], module_renames);
                 outside_leads.extend(leads);
             }
             if !owners.is_empty() {
                 facts.push(std::mem::take(owners));
             }
-            renames.extend(renamed);
         }
     }
     MethodOwners::new(facts, renames, outside_leads)
@@ -926,19 +924,27 @@ impl Skipping {
             return true;
         }
         let needs = self.prefilter.rule_words_need(source);
-        needs.parse
-            || needs.reached_classes.iter().any(|&class| {
-                self.in_package_of(module, class)
-                    || (self.reach.class_may_reach(&imports, class)
-                        && self.class_may_resolve(source, class))
-            })
-    }
-
-    /// Can a value of the file be a `class` (of blocking methods) to the semantic
-    /// model? Only if the file writes one of the class's owners.
-    fn class_may_resolve(&self, source: &str, class: ClassId) -> bool {
-        let name = self.prefilter.method_class(class).map(|(_, name)| name);
-        name.is_none_or(|name| self.reach.class_may_resolve(source, name))
+        if needs.parse {
+            return true;
+        }
+        // A class reached through the graph must also be one the file can name:
+        // it writes one of the class's owners.
+        let mut reached: Vec<&str> = Vec::new();
+        for &class in &needs.reached_classes {
+            if self.in_package_of(module, class) {
+                return true;
+            }
+            if self.reach.class_may_reach(&imports, class) {
+                match self.prefilter.method_class(class) {
+                    Some((_, name)) => reached.push(name),
+                    None => return true,
+                }
+            }
+        }
+        // `threading.Lock` and `multiprocessing.Lock` have the same owners.
+        reached.sort_unstable();
+        reached.dedup();
+        !reached.is_empty() && self.reach.any_class_may_resolve(source, &reached)
     }
 
     /// Is the module in the package of a class of blocking methods? Relative imports

@@ -357,7 +357,7 @@ fn bracket_ending_line_before(bytes: &[u8], line_start: usize) -> Option<usize> 
 
 /// The receiver of the name starting at `start`: none, a dotted path
 /// (`os.path` of `os.path.join`), or something else (`get()[0]` of `get()[0].fetch`).
-fn receiver(source: &str, start: usize) -> Receiver<'_> {
+pub(crate) fn receiver(source: &str, start: usize) -> Receiver<'_> {
     let bytes = source.as_bytes();
     let Some(chain_start) = receiver_chain_start(bytes, start) else {
         return Receiver::Unknown;
@@ -445,6 +445,15 @@ pub(crate) fn skip_back_or_forth(bytes: &[u8], at: usize, direction: Direction) 
             .find(|&i| !blank(bytes[i]))
             .unwrap_or(bytes.len()),
     }
+}
+
+/// Where `word` occurs in `bytes` as a whole identifier (not inside a longer one).
+pub(crate) fn whole_words<'b>(bytes: &'b [u8], word: &'b [u8]) -> impl Iterator<Item = usize> + 'b {
+    memchr::memmem::find_iter(bytes, word).filter(move |&start| {
+        let glued_before = start > 0 && is_identifier_byte(bytes[start - 1]);
+        let glued_after = (bytes.get(start + word.len())).is_some_and(|&b| is_identifier_byte(b));
+        !(glued_before || glued_after)
+    })
 }
 
 /// ASCII letters, digits and `_`, and every byte of a multi-byte UTF-8 character

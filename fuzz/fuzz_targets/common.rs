@@ -149,7 +149,7 @@ fn scan_python(source: &str, module: &ModuleName) {
             for &class in &prefilter.rule_words_need(source).reached_classes {
                 graph.class_may_reach(&imports, class);
             }
-            graph.class_may_resolve(source, "Session");
+            graph.any_class_may_resolve(source, &["Session", "Lock"]);
         }
     }
     // The scan of where names are bound, for the names the text itself uses most.

@@ -16,7 +16,7 @@
 use rustc_hash::FxHashMap;
 
 use super::outline::non_code_around;
-use crate::prefilter::is_identifier_byte;
+use crate::prefilter::{is_identifier_byte, whole_words};
 
 /// How a module binds one name, outside its import statements.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -184,14 +184,9 @@ impl<'s> Text<'s, '_> {
             .iter()
             .filter(|name| !name.is_empty())
             .flat_map(|name| {
-                memchr::memmem::find_iter(bytes, name.as_bytes())
-                    .map(|start| (start, start + name.len()))
+                whole_words(bytes, name.as_bytes()).map(|start| (start, start + name.len()))
             })
-            .filter(|&(start, end)| {
-                let glued_before = start > 0 && is_identifier_byte(bytes[start - 1]);
-                let glued_after = bytes.get(end).is_some_and(|&b| is_identifier_byte(b));
-                !glued_before && !glued_after && self.non_code_end(start).is_none()
-            })
+            .filter(|&(start, _)| self.non_code_end(start).is_none())
             .collect();
         found.sort_unstable();
         found

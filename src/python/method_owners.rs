@@ -175,6 +175,19 @@ impl OwnerFacts {
             Some((function, annotation))
         })
     }
+
+    /// `(name, owner-to-be)` for each name that can type a value of one of the
+    /// module's classes or functions: a class's bases and mentions, a function's
+    /// return annotation. If `name` is an owner, the class or function becomes one.
+    fn leads(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let classes = self.classes().flat_map(|(class, [bases, _, mentions])| {
+            bases.iter().chain(mentions).map(move |&name| (name, class))
+        });
+        let functions = (self.returns()).flat_map(|(function, annotation)| {
+            annotation.iter().map(move |&name| (name, function))
+        });
+        classes.chain(functions)
+    }
 }
 
 /// The facts of a module while its pass runs.
@@ -567,21 +580,14 @@ impl MethodOwners {
         let mut defined_in = Vec::new();
         let mut lead_to = Vec::with_capacity(renames.len());
         for module in facts {
-            for (class, [bases, async_methods, mentions]) in module.classes() {
+            for (class, [_, async_methods, _]) in module.classes() {
                 defined_in.extend(async_methods.iter().map(|&method| (method, class)));
-                lead_to.extend(
-                    (bases.iter().chain(mentions))
-                        .filter(|name| definitions.contains(name))
-                        .map(|&name| (name, class)),
-                );
             }
-            for (function, annotation) in module.returns() {
-                lead_to.extend(
-                    (annotation.iter())
-                        .filter(|name| definitions.contains(name))
-                        .map(|&name| (name, function)),
-                );
-            }
+            lead_to.extend(
+                module
+                    .leads()
+                    .filter(|(name, _)| definitions.contains(name)),
+            );
         }
         lead_to.extend(renames);
         defined_in.sort_unstable();
@@ -663,22 +669,11 @@ pub fn outside_class_leads(
             .filter(|&&(original, _)| original == class)
             .map(|&(_, alias)| alias),
     );
-    let mut leads: Vec<(u32, u32)> = names[1..].iter().map(|&alias| (class, alias)).collect();
-    for (owner, [bases, _, mentions]) in facts.classes() {
-        if bases
-            .iter()
-            .chain(mentions)
-            .any(|name| names.contains(name))
-        {
-            leads.push((class, owner));
-        }
-    }
-    for (function, annotation) in facts.returns() {
-        if annotation.iter().any(|name| names.contains(name)) {
-            leads.push((class, function));
-        }
-    }
-    leads
+    let aliases = names[1..].iter().map(|&alias| (class, alias));
+    let owners = (facts.leads())
+        .filter(|(name, _)| names.contains(name))
+        .map(|(_, owner)| (class, owner));
+    aliases.chain(owners).collect()
 }
 
 /// The owners of `key` in `known`, worked out with `work_out` the first time.

@@ -151,11 +151,9 @@ fn outline_pass(source: &str, mut owners: Option<&mut OwnerCollector>) -> Outlin
                     };
                     owners.statement(bytes, at, indent, place);
                 }
-                let block = statement_block(bytes, at, &blocks, &mut found);
-                if indent == 0 && matches!(block, Some(Block::Class | Block::Function)) {
-                    push_plain_definition(bytes, at, &mut plain_definitions);
-                }
-                if let Some(block) = block {
+                let at_column_zero = (indent == 0).then_some(&mut plain_definitions);
+                if let Some(block) = statement_block(bytes, at, &blocks, &mut found, at_column_zero)
+                {
                     blocks.push((indent, block));
                 }
             }
@@ -191,19 +189,6 @@ fn outline_pass(source: &str, mut owners: Option<&mut OwnerCollector>) -> Outlin
         plain_definitions: PlainDefinitions(plain_definitions.into_boxed_str()),
         non_code,
         nested_imports,
-    }
-}
-
-/// Adds the name a `def` or `class` statement at `at` defines to `names`; an
-/// `async def` defines a coroutine function, which is not plain.
-fn push_plain_definition(bytes: &[u8], at: usize, names: &mut String) {
-    let Some(keyword @ (b"def" | b"class")) = word_at(bytes, at) else {
-        return;
-    };
-    let name_start = skip_blanks(bytes, at + keyword.len());
-    if let Some(name) = word_at(bytes, name_start).and_then(|name| std::str::from_utf8(name).ok()) {
-        names.push_str(name);
-        names.push('\n');
     }
 }
 
@@ -290,24 +275,34 @@ fn indentation(bytes: &[u8], at: usize) -> (usize, usize) {
 }
 
 /// The block a statement starting at `at` opens, if any; an `async def` is recorded
-/// in `found` by where it sits.
+/// in `found` by where it sits, and the name of a `def` or `class` written at column
+/// zero in `plain_definitions` when given.
 fn statement_block(
     bytes: &[u8],
     at: usize,
     blocks: &[(usize, Block)],
     found: &mut Coroutines,
+    plain_definitions: Option<&mut String>,
 ) -> Option<Block> {
     let first = word_at(bytes, at)?;
     match first {
-        b"class" => Some(Block::Class),
-        b"def" => Some(Block::Function),
+        b"class" | b"def" => {
+            if let Some(names) = plain_definitions {
+                if let Some(name) = defined_name(bytes, at + first.len()) {
+                    names.push_str(name);
+                    names.push('\n');
+                }
+            }
+            match first {
+                b"class" => Some(Block::Class),
+                _ => Some(Block::Function),
+            }
+        }
         b"async" => {
             let second_start = skip_blanks(bytes, at + first.len());
             match word_at(bytes, second_start)? {
                 b"def" => {
-                    let name_start = skip_blanks(bytes, second_start + 3);
-                    let name = word_at(bytes, name_start)?;
-                    let name = String::from_utf8_lossy(name).into_owned();
+                    let name = defined_name(bytes, second_start + 3)?.to_string();
                     match enclosing(blocks) {
                         None => found.module_level.push(name),
                         Some(Block::Class) => found.methods.push(name),
@@ -322,6 +317,13 @@ fn statement_block(
         | b"while" | b"match" | b"case" => Some(Block::Other),
         _ => None,
     }
+}
+
+/// The name a `def` or `class` keyword ending at `keyword_end` defines.
+fn defined_name(bytes: &[u8], keyword_end: usize) -> Option<&str> {
+    let name = word_at(bytes, skip_blanks(bytes, keyword_end))?;
+    // An identifier's bytes are whole UTF-8 characters: a word ends at ASCII.
+    std::str::from_utf8(name).ok()
 }
 
 /// The class or function whose body a statement is in; `None` at module level.

@@ -25,7 +25,7 @@ use super::method_owners::{self, MethodOwners};
 use super::outline::{Coroutines, PlainDefinitions};
 use super::rule_words::ClassId;
 use super::scan::{Imports, Reach};
-use crate::prefilter::{is_identifier_byte, skip_back_or_forth, Direction};
+use crate::prefilter::{skip_back_or_forth, whole_words, Direction};
 
 type NodeId = u32;
 
@@ -86,14 +86,10 @@ pub struct IndexedModule<'a> {
 /// module's imports.
 pub fn defines_coroutine(source: &str, name: &str) -> bool {
     let bytes = source.as_bytes();
-    memchr::memmem::find_iter(bytes, name.as_bytes()).any(|start| {
-        let whole_name = !bytes
-            .get(start + name.len())
-            .is_some_and(|&b| is_identifier_byte(b));
+    whole_words(bytes, name.as_bytes()).any(|start| {
         let before_name = skip_back_or_forth(bytes, start, Direction::Back);
         let before_def = skip_back_or_forth(bytes, before_name.saturating_sub(3), Direction::Back);
-        whole_name
-            && before_name < start
+        before_name < start
             && word_ending_at(bytes, before_name) == b"def"
             && before_def < before_name - 3
             && word_ending_at(bytes, before_def) == b"async"
@@ -298,12 +294,22 @@ impl ReachGraph {
         }
     }
 
-    /// Does `source` write one of the owners of `class` (a class of blocking methods
-    /// outside the project, by its name: `Session`), so that the semantic model can
-    /// take one of its values for an instance of it? Yes when the owners are unknown.
-    pub fn class_may_resolve(&self, source: &str, class: &str) -> bool {
-        let owners = (self.method_owners.as_ref()).and_then(|owners| owners.class_owners(class));
-        owners.is_none_or(|owners| method_owners::writes_any_of(source, &[&owners])[0])
+    /// Does `source` write one of the owners of one of `classes` (classes of
+    /// blocking methods outside the project, by name: `Session`), so that the
+    /// semantic model can take one of its values for an instance of it? Yes when
+    /// a class's owners are unknown. One pass over the file for all of them.
+    pub fn any_class_may_resolve(&self, source: &str, classes: &[&str]) -> bool {
+        let Some(owners) = &self.method_owners else {
+            return !classes.is_empty();
+        };
+        let Some(sets) = (classes.iter())
+            .map(|class| owners.class_owners(class))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return true;
+        };
+        let sets: Vec<&FxHashSet<u32>> = sets.iter().map(|owners| &**owners).collect();
+        method_owners::writes_any_of(source, &sets).contains(&true)
     }
 
     /// Can a module with these imports reach one that can hand out an instance of

@@ -32,7 +32,12 @@
 use rustc_hash::FxHashMap;
 
 use crate::catalog::BlockingTable;
-use crate::prefilter::{is_identifier_byte, skip_back_or_forth, Direction, IDENTIFIER_BYTES};
+use crate::prefilter::{
+    is_identifier_byte, receiver, skip_back_or_forth, whole_words, Direction, IDENTIFIER_BYTES,
+};
+use crate::python::bindings::word_ending_at;
+use crate::python::outline::word_at;
+use crate::python::reach::Receiver;
 use crate::python::rules::THREAD_LOCKS;
 
 /// Words any of which lets a module with async code be parsed.
@@ -393,56 +398,20 @@ impl Builder {
 /// threading` is no `threading.Semaphore`. Strings and comments are read as code:
 /// that can only make more modules count.
 pub fn may_qualify_member(source: &str, package: &str, member: &str) -> bool {
-    let bytes = source.as_bytes();
     let mut other_heads = None;
-    whole_words(bytes, member.as_bytes()).any(|start| match dotted_head(bytes, start) {
-        Head::Bare | Head::Unknown => true,
-        Head::Name(head) if head == package.as_bytes() => true,
-        Head::Name(_) => *other_heads.get_or_insert_with(|| binds_other_heads(bytes, package)),
+    whole_words(source.as_bytes(), member.as_bytes()).any(|start| match receiver(source, start) {
+        Receiver::None | Receiver::Unknown => true,
+        Receiver::Path(path) if path[0] == package => true,
+        Receiver::Path(_) => *other_heads.get_or_insert_with(|| binds_other_heads(source, package)),
     })
-}
-
-/// The head of the dotted name that ends with the word starting at `start`.
-enum Head<'s> {
-    /// The word is not an attribute.
-    Bare,
-    /// `a` of `a.b.Word`.
-    Name(&'s [u8]),
-    /// Something the bytes cannot name: `f().Word`, `x[0].Word`.
-    Unknown,
-}
-
-fn dotted_head(bytes: &[u8], start: usize) -> Head<'_> {
-    let mut word_start = start;
-    let mut head = Head::Bare;
-    loop {
-        let before = skip_back_or_forth(bytes, word_start, Direction::Back);
-        if before == 0 || bytes[before - 1] != b'.' {
-            return head;
-        }
-        let end = skip_back_or_forth(bytes, before - 1, Direction::Back);
-        word_start = (0..end)
-            .rev()
-            .take_while(|&i| is_identifier_byte(bytes[i]))
-            .last()
-            .unwrap_or(end);
-        if word_start == end {
-            return Head::Unknown;
-        }
-        head = Head::Name(&bytes[word_start..end]);
-    }
 }
 
 /// Does the module write `from package` or `package as` (`package.sub as`), which
 /// can bind a name other than the package's own to one of its modules or classes?
-fn binds_other_heads(bytes: &[u8], package: &str) -> bool {
+fn binds_other_heads(source: &str, package: &str) -> bool {
+    let bytes = source.as_bytes();
     whole_words(bytes, package.as_bytes()).any(|start| {
         let before = skip_back_or_forth(bytes, start, Direction::Back);
-        let word_before = (0..before)
-            .rev()
-            .take_while(|&i| is_identifier_byte(bytes[i]))
-            .last()
-            .map_or(&b""[..], |word_start| &bytes[word_start..before]);
         let mut after = start + package.len();
         while bytes
             .get(after)
@@ -451,19 +420,7 @@ fn binds_other_heads(bytes: &[u8], package: &str) -> bool {
             after += 1;
         }
         let after = skip_back_or_forth(bytes, after, Direction::Forth);
-        let word_after = &bytes[after..];
-        let as_next = word_after.starts_with(b"as")
-            && !word_after.get(2).is_some_and(|&b| is_identifier_byte(b));
-        word_before == b"from" || as_next
-    })
-}
-
-/// Where `word` occurs in `bytes` as a whole identifier.
-fn whole_words<'b>(bytes: &'b [u8], word: &'b [u8]) -> impl Iterator<Item = usize> + 'b {
-    memchr::memmem::find_iter(bytes, word).filter(move |&start| {
-        let glued_before = start > 0 && is_identifier_byte(bytes[start - 1]);
-        let glued_after = (bytes.get(start + word.len())).is_some_and(|&b| is_identifier_byte(b));
-        !(glued_before || glued_after)
+        word_ending_at(bytes, before) == b"from" || word_at(bytes, after) == Some(b"as")
     })
 }
 
