@@ -349,8 +349,7 @@ fn a_function_its_module_defines_sync_is_not_followed_into_the_modules_imports()
         "sync_caller.py",
         "from hub import registry as er\n\nreg = er.async_get(None)\n\ndef broken(:\n",
     );
-    assert!(!is_parsed(dir.path(), "sync_caller.py"));
-    std::fs::remove_file(dir.path().join("sync_caller.py")).unwrap();
+    assert_skipped_then_remove(dir.path(), &["sync_caller.py"]);
     write(
         dir.path(),
         "remover.py",
@@ -410,11 +409,19 @@ fn a_sync_with_is_parsed_only_where_a_thread_lock_can_be_taken() {
         "light.py",
         "from entity import Entity\n\n\nclass Light(Entity):\n    async def f(self):\n        with self.sem:\n            await self.close()\n\ndef broken(:\n",
     );
-    for file in ["plain.py", "unowned.py", "light.py"] {
-        assert!(!is_parsed(dir.path(), file), "{file}");
-        std::fs::remove_file(dir.path().join(file)).unwrap();
-    }
+    assert_skipped_then_remove(dir.path(), &["plain.py", "unowned.py", "light.py"]);
     assert_found_both_ways(dir.path(), &["app.py:6:14: AL203"]);
+}
+
+/// Checks that none of `files` (each ending in a syntax error) is parsed, then
+/// removes them, so that the rest of `dir` can be linted for its findings.
+fn assert_skipped_then_remove(dir: &Path, files: &[&str]) {
+    for file in files {
+        assert!(!is_parsed(dir, file), "{file} was parsed");
+    }
+    for file in files {
+        std::fs::remove_file(dir.join(file)).unwrap();
+    }
 }
 
 /// Whether `file` of `dir` is parsed: it ends in a syntax error, which only a parse
@@ -549,10 +556,7 @@ fn a_blocking_method_of_a_value_needs_a_name_that_can_hand_out_its_class() {
         "repo.py",
         format!("from store import Repo\n\n\nasync def f(r: Repo, url):\n    r.session.get(url){broken}"),
     );
-    assert!(!is_parsed(dir.path(), "untyped.py"));
-    assert!(!is_parsed(dir.path(), "repo.py"));
-    std::fs::remove_file(dir.path().join("untyped.py")).unwrap();
-    std::fs::remove_file(dir.path().join("repo.py")).unwrap();
+    assert_skipped_then_remove(dir.path(), &["untyped.py", "repo.py"]);
     assert_found_both_ways(dir.path(), &["app.py:5:5: AL202"]);
 }
 
@@ -594,8 +598,7 @@ fn a_parameter_is_followed_through_the_class_its_annotation_names() {
         "builtin_typed.py",
         "import lib\n\nasync def f(a, d: dict[str, int]):\n    d.get('k')\n\ndef broken(:\n",
     );
-    assert!(!is_parsed(dir.path(), "builtin_typed.py"));
-    std::fs::remove_file(dir.path().join("builtin_typed.py")).unwrap();
+    assert_skipped_then_remove(dir.path(), &["builtin_typed.py"]);
     assert_found_both_ways(dir.path(), &["typed.py:4:5: AL101"]);
 }
 
@@ -710,8 +713,7 @@ class Factory:
         "unrelated.py",
         "import lib\n\n\ndef main(d):\n    d.get()\n\ndef broken(:\n",
     );
-    assert!(!is_parsed(dir.path(), "unrelated.py"));
-    std::fs::remove_file(dir.path().join("unrelated.py")).unwrap();
+    assert_skipped_then_remove(dir.path(), &["unrelated.py"]);
     let mut expected: Vec<String> = callers
         .iter()
         .map(|(file, ..)| format!("{file}:5:5: AL101"))
